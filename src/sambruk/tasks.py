@@ -1,0 +1,19 @@
+"""Huey: the one place where periodic tasks are registered.
+
+Modules define plain task functions in their own ``tasks.py``; the periodic schedule of the
+whole platform is declared here so operators can read it in one file.
+"""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import HUEY as huey  # noqa: F401
+from huey.contrib.djhuey import db_periodic_task
+
+from sambruk.core.notifications import tasks as notification_tasks
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_due_outbox():
+    """Every minute: deliver outbox messages whose next attempt is due."""
+    return notification_tasks.deliver_due()
