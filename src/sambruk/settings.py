@@ -8,6 +8,7 @@ checks: required variables must be set, demo mode is refused, cookies are secure
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import environ
@@ -23,7 +24,7 @@ if env.bool("SAMBRUK_READ_DOTENV", default=False):
 
 SAMBRUK_ENV = env.str("SAMBRUK_ENV", default="development")
 PRODUCTION = SAMBRUK_ENV == "production"
-TESTING = env.bool("SAMBRUK_TESTING", default=False)
+TESTING = env.bool("SAMBRUK_TESTING", default="pytest" in sys.modules)
 
 # Variables that production refuses to start without.
 REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "REDIS_URL")
@@ -138,7 +139,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "transaction_mode": "IMMEDIATE",
         }
     )
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
