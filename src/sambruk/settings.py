@@ -249,7 +249,7 @@ ELEG_OIDC_CLIENT_SECRET = env.str("ELEG_OIDC_CLIENT_SECRET", default="")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "sambruk.core.api.authentication.ApiClientTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "sambruk.core.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST-API för Sambruks plattform för kommunal samverkan.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -2,9 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
+from django_otp.admin import OTPAdminSite
 
 from sambruk.core.web import views as web_views
 
+admin.site.__class__ = OTPAdminSite
 admin.site.site_header = "Sambruk – administration"
 admin.site.site_title = "Sambruk"
 

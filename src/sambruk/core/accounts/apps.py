@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "sambruk.core.accounts"
     label = "accounts"
+
+    def ready(self):
+        from . import demo, signals  # noqa: F401

@@ -25,6 +25,7 @@ def record(
     changes: dict | None = None,
     object_type: str = "",
     object_id: str = "",
+    person_civic_number: str = "",
 ) -> AuditEvent:
     """Append one audit event. Runs inside the caller's transaction."""
     ctx = current.get()
@@ -44,7 +45,7 @@ def record(
         object_id=str(object_id)[:64],
         object_repr=(str(obj) if obj is not None else "")[:200],
         person=person,
-        person_civic_number=getattr(person, "civic_number", "") or "",
+        person_civic_number=getattr(person, "civic_number", "") or person_civic_number,
         purpose=purpose[:200],
         ip_address=ctx.ip_address,
         request_id=ctx.request_id,

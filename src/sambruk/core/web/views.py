@@ -18,7 +18,14 @@ log = logging.getLogger(__name__)
 def start(request):
     user = request.user
     if user.is_authenticated and user.is_verified():
-        return render(request, "web/start.html", {"modules": modules_for(user)})
+        organisations = sorted(
+            {m.organisation.name for m in user.memberships.select_related("organisation")}
+        )
+        return render(
+            request,
+            "web/start.html",
+            {"modules": modules_for(user), "user_organisations": organisations},
+        )
     return render(request, "web/welcome.html")
 
 

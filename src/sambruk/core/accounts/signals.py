@@ -1,0 +1,26 @@
+"""Audit log-ins and failed log-ins."""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from sambruk.core.audit.models import AuditAction
+from sambruk.core.audit.services import record
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    record(AuditAction.LOGIN, actor=user, object_type="accounts.user", object_id=str(user.pk))
+
+
+@receiver(user_logged_out)
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        record(AuditAction.LOGOUT, actor=user, object_type="accounts.user", object_id=str(user.pk))
+
+
+@receiver(user_login_failed)
+def _login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:200]
+    record(AuditAction.LOGIN_FAILED, object_type="accounts.user", changes={"username": username})
