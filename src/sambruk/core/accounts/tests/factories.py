@@ -11,7 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"user{n}@example.se")
     full_name = factory.Sequence(lambda n: f"Test Testsson {n}")
-    password = factory.PostGenerationMethodCall("set_password", "Lösenord-för-test-1")
+    password = factory.django.Password("Lösenord-för-test-1")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
