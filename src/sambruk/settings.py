@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "sambruk.core.notifications",
     "sambruk.core.web",
     "sambruk.core.api",
+    "sambruk.cases",
+    "sambruk.workspace",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,7 @@ urlpatterns = [
     path("konto/", include("sambruk.core.accounts.urls")),
     path("logg/", include("sambruk.core.audit.urls")),
     path("utskick/", include("sambruk.core.notifications.urls")),
+    path("arenden/", include("sambruk.workspace.urls")),
     path("api/", include("sambruk.core.api.urls")),
     path("", include("sambruk.core.web.urls")),
 ]
