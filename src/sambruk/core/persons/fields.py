@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,22 +44,23 @@ class PersonnummerField(models.CharField):
     def to_python(self, value):
         if value in (None, ""):
             return value
-        if isinstance(value, Personnummer):
-            return value.value
-        try:
-            return Personnummer.parse(value).value
-        except ValidationError:
-            raise
+        return Personnummer.parse(value).value
+
+    def pre_save(self, model_instance, add):
+        """Validate and normalise on every save, so the instance holds the 12-digit form."""
+        value = getattr(model_instance, self.attname)
+        if value not in (None, ""):
+            value = Personnummer.parse(value).value
+            setattr(model_instance, self.attname, value)
+        return value
 
     def get_prep_value(self, value):
-        value = super().get_prep_value(value)
-        if value in (None, ""):
-            return value
-        if isinstance(value, Personnummer):
-            return value.value
-        if isinstance(value, str) and len(value) == 12 and value.isdigit():
-            return value
-        return Personnummer.parse(value).value
+        """Lookups accept any accepted input form (``filter(civic_number="121212-1212")``).
+
+        Invalid input raises :class:`~django.core.exceptions.ValidationError`.
+        """
+        # CharField.get_prep_value() runs to_python(), which parses and normalises.
+        return super().get_prep_value(value)
 
     def formfield(self, **kwargs):
         kwargs.setdefault("form_class", PersonnummerFormField)

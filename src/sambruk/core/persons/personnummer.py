@@ -1,98 +1,122 @@
 """The Personnummer value type (personnummer and samordningsnummer) on python-stdnum.
 
-Accepted input: 10 digits (``YYMMDD-NNNC``, ``YYMMDD+NNNC`` for people who have turned
-100, or no separator) and 12 digits (``YYYYMMDDNNNC``, with or without ``-``).
-Samordningsnummer have the day plus 60. The stored form is always 12 digits.
+Accepted input (surrounding whitespace and inner spaces are ignored):
+
+* 12 digits ``YYYYMMDDNNNC`` or ``YYYYMMDD-NNNC`` (century 18, 19 or 20);
+* 10 digits ``YYMMDD-NNNC`` or ``YYMMDDNNNC`` for people who are younger than 100 in the
+  current year, ``YYMMDD+NNNC`` from the year the person turns 100 (18 § FOL). The century
+  of the 10-digit form is the latest one that puts the birth date in the allowed range; the
+  ``+`` only moves it back by 100 years, it never gives the century by itself.
+
+Samordningsnummer (18 a § FOL) have the day of birth plus 60. The check digit is the Luhn
+digit over the 10-digit form (``stdnum.luhn``). The stored form is always 12 digits.
+
+Parsing is relative to a date (``today``) because the century of the 10-digit form and the
+"not in the future" rule depend on it; pass ``today=`` for deterministic results.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from stdnum import luhn
-from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
-from stdnum.se import personnummer as stdnum_pnr
 
 COORDINATION_OFFSET = 60
+VALID_CENTURIES = (18, 19, 20)
+
+_PATTERN = re.compile(r"^(?P<century>\d{2})?(?P<date>\d{6})(?P<sep>[-+]?)(?P<serial>\d{4})$")
 
 
 class InvalidPersonnummer(ValidationError):
     pass
 
 
+def _format_error() -> InvalidPersonnummer:
+    return InvalidPersonnummer(
+        _(
+            "Personnumret ska skrivas med 10 eller 12 siffror, till exempel "
+            "ÅÅMMDD-NNNN eller ÅÅÅÅMMDDNNNN."
+        ),
+        code="format",
+    )
+
+
+def _date_error() -> InvalidPersonnummer:
+    return InvalidPersonnummer(
+        _("Personnumret innehåller inget giltigt födelsedatum."), code="date"
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Personnummer:
-    """A validated civic number: ``value`` is the 12-digit form, e.g. ``191212121212``."""
+    """A validated civic number: ``value`` is the 12-digit form, e.g. ``191212121212``.
+
+    Build it with :meth:`parse`; the constructor does not validate.
+    """
 
     value: str
 
     @classmethod
-    def parse(cls, raw: str, *, today: dt.date | None = None) -> Personnummer:
+    def parse(cls, raw, *, today: dt.date | None = None) -> Personnummer:
+        """Validate ``raw`` and return the number; raise :class:`InvalidPersonnummer`.
+
+        ``today`` is the reference date for the century of a 10-digit number and for the
+        future-date check (default: today's date).
+        """
         if isinstance(raw, Personnummer):
             return raw
-        if raw is None:
-            raise InvalidPersonnummer(_("Ange ett personnummer."), code="required")
-        text = str(raw).strip()
+        text = "" if raw is None else str(raw).strip().replace(" ", "")
         if not text:
             raise InvalidPersonnummer(_("Ange ett personnummer."), code="required")
-        try:
-            compact = stdnum_pnr.compact(text)
-        except Exception:
-            compact = text
-        digits = compact.replace("-", "").replace("+", "")
-        separator = compact[-5] if len(compact) in (11, 13) else ""
-        if not digits.isdigit() or len(digits) not in (10, 12) or separator not in "-+":
+        match = _PATTERN.match(text)
+        if match is None:
+            raise _format_error()
+        century_text, date_text, separator, serial = match.group("century", "date", "sep", "serial")
+        today = today or dt.date.today()
+        if century_text is not None and separator == "+":
             raise InvalidPersonnummer(
                 _(
-                    "Personnumret ska skrivas med 10 eller 12 siffror, till exempel "
-                    "ÅÅMMDD-NNNN eller ÅÅÅÅMMDDNNNN."
+                    "Plustecken används bara i den tiosiffriga formen av personnumret (ÅÅMMDD+NNNN)."
                 ),
                 code="format",
             )
-        if len(digits) == 12 and separator == "+":
-            raise InvalidPersonnummer(
-                _("Plustecken används bara i den tiosiffriga formen."), code="format"
-            )
-        day = int(digits[-6:-4])
-        coordination = day > COORDINATION_OFFSET
-        birth_digits = digits
-        if coordination:
-            birth_day = day - COORDINATION_OFFSET
-            birth_digits = f"{digits[:-6]}{birth_day:02d}{digits[-4:]}"
-        # stdnum works out the century of a 10-digit number (and ``+``) from today's date.
-        birth_text = (
-            birth_digits if len(digits) == 12 else f"{birth_digits[:6]}{separator}{birth_digits[6:]}"
-        )
+
+        yy, month, day = int(date_text[:2]), int(date_text[2:4]), int(date_text[4:6])
+        birth_day = day - COORDINATION_OFFSET if day > COORDINATION_OFFSET else day
+        if century_text is not None:
+            if int(century_text) not in VALID_CENTURIES:
+                raise _date_error()
+            year = int(century_text) * 100 + yy
+        else:
+            year = _year_for(yy, separator, today)
         try:
-            birth = stdnum_pnr.get_birth_date(birth_text)
+            birth = dt.date(year, month, birth_day)
+        except ValueError:
+            raise _date_error() from None
+
+        ten = date_text + serial
+        try:
+            luhn.validate(ten)
         except StdnumError:
-            raise InvalidPersonnummer(
-                _("Personnumret innehåller inget giltigt födelsedatum."), code="date"
-            )
-        if today is not None and len(digits) == 10:
-            birth = _century_for(birth, separator, today)
-        try:
-            luhn.validate(digits[-10:])
-        except InvalidChecksum:
             raise InvalidPersonnummer(
                 _("Personnumret har fel kontrollsiffra. Kontrollera att alla siffror är rätt."),
                 code="checksum",
-            )
-        value = f"{birth.year:04d}{digits[-8:]}"
-        if birth > (today or dt.date.today()):
+            ) from None
+        if birth > today:
             raise InvalidPersonnummer(
                 _("Personnumret anger ett födelsedatum i framtiden."), code="future"
             )
-        return cls(value)
+        return cls(f"{year:04d}{ten[2:]}")
 
     @classmethod
-    def is_valid(cls, raw: str) -> bool:
+    def is_valid(cls, raw, *, today: dt.date | None = None) -> bool:
         try:
-            cls.parse(raw)
+            cls.parse(raw, today=today)
         except ValidationError:
             return False
         return True
@@ -111,6 +135,7 @@ class Personnummer:
         return dt.date(int(self.value[:4]), int(self.value[4:6]), day)
 
     def age(self, at: dt.date | None = None) -> int:
+        """Age in whole years on ``at``; someone born on 29 February ages on 1 March."""
         at = at or dt.date.today()
         born = self.birth_date
         return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
@@ -138,12 +163,16 @@ class Personnummer:
         return self.long()
 
 
-def _century_for(birth: dt.date, separator: str, today: dt.date) -> dt.date:
-    """Century rule relative to ``today`` (stdnum uses the real date)."""
-    yy = birth.year % 100
+def _year_for(yy: int, separator: str, today: dt.date) -> int:
+    """Century rule for the 10-digit form, relative to ``today``.
+
+    ``-`` (or none): the latest year ending in ``yy`` that is not after this year, i.e. the
+    person is younger than 100 this year. ``+``: 100 years before that, i.e. the person turns
+    100 or more this year.
+    """
     century = today.year // 100
     if yy > today.year % 100:
         century -= 1
     if separator == "+":
         century -= 1
-    return birth.replace(year=century * 100 + yy)
+    return century * 100 + yy
