@@ -12,7 +12,7 @@ PY       := $(BIN)/python
 STAMP    := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 LOCALE   := src/sambruk/locale
-PO_FILES := $(wildcard $(LOCALE)/*/LC_MESSAGES/*.po)
+PO_FILES := $(shell find src/sambruk -path '*/locale/*/LC_MESSAGES/*.po' 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 export DJANGO_SETTINGS_MODULE := sambruk.settings
