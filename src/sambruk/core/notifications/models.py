@@ -13,6 +13,7 @@ from sambruk.core.authz.querysets import RestrictedManager
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Väntar")
+    SENDING = "sending", _("Skickas")
     SENT = "sent", _("Skickat")
     FAILED = "failed", _("Misslyckat")
     CANCELLED = "cancelled", _("Avbrutet")
@@ -65,3 +66,8 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+    @property
+    def can_retry(self) -> bool:
+        """Whether an admin may put the message back in the queue (see ``services.retry``)."""
+        return self.status in (OutboxStatus.FAILED, OutboxStatus.PENDING)

@@ -1,4 +1,19 @@
-"""Outbox services: queue a message in the business transaction; deliver it with retries."""
+"""Outbox services: queue a message in the business transaction; deliver it with retries.
+
+Delivery protocol (safe with many workers, on SQLite and PostgreSQL):
+
+1. *Claim*: in a short transaction, lock the row, check that it is due (``pending``, or a
+   ``sending`` claim whose lease has expired because a worker died), set it to ``sending``
+   with ``next_attempt_at`` = now + lease and count the attempt. Commit.
+2. *Send* over SMTP outside any transaction, so no database lock is held while we wait for
+   the mail server (on SQLite an open write transaction would block every other writer).
+3. *Record* the outcome: ``sent``; or back to ``pending`` with exponential backoff; or
+   ``failed`` after ``OUTBOX_MAX_ATTEMPTS`` attempts or on a permanent (5xx) SMTP answer.
+
+A message is therefore sent at least once and, unless a worker dies between the SMTP
+answer and step 3, exactly once. The stable ``Message-ID`` lets receivers drop the rare
+duplicate.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +23,49 @@ from datetime import timedelta
 from email.utils import make_msgid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.validators import validate_email
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
+
+#: Longest wait between two attempts.
+MAX_BACKOFF = timedelta(hours=6)
+
+
+def render_email(template: str, context: dict | None = None, language: str = "sv") -> dict:
+    """Render the template triplet in ``language``: ``{"subject", "body_text", "body_html"}``.
+
+    ``_subject.txt`` and ``.txt`` are rendered without HTML escaping (they are plain text);
+    ``.html`` is rendered with autoescaping. The ``.html`` part is optional.
+    """
+    ctx = {"site_url": settings.SITE_URL, "language": language, **(context or {})}
+    with translation.override(language):
+        subject = _render_text(f"{template}_subject.txt", ctx)
+        body_text = _render_text(f"{template}.txt", ctx)
+        try:
+            body_html = render_to_string(f"{template}.html", ctx)
+        except TemplateDoesNotExist:  # a plain-text-only template is allowed
+            body_html = ""
+    return {
+        "subject": " ".join(subject.split())[:255],
+        "body_text": body_text.strip() + "\n",
+        "body_html": body_html,
+    }
+
+
+def _render_text(name: str, ctx: dict) -> str:
+    tpl = get_template(name)
+    django_template = getattr(tpl, "template", None)
+    if django_template is None:  # another template backend
+        return tpl.render(ctx)
+    return django_template.render(Context(ctx, autoescape=False))
 
 
 def queue_email(
@@ -32,32 +82,34 @@ def queue_email(
     """Render ``<template>_subject.txt``, ``.txt`` and ``.html`` and write an outbox row.
 
     Call inside the transaction of the business change: the message exists if and only if
-    the change was committed. Delivery is scheduled on commit.
+    the change was committed. Delivery is scheduled on commit; if scheduling fails (queue
+    down) the periodic retry task picks the message up.
+
+    Raises :class:`~django.core.exceptions.ValidationError` for an invalid address, so the
+    caller's transaction fails instead of a message that can never be delivered.
     """
     recipients = [to] if isinstance(to, str) else list(to)
-    ctx = {"site_url": settings.SITE_URL, **(context or {})}
-    with translation.override(language):
-        subject = render_to_string(f"{template}_subject.txt", ctx).strip()
-        body_text = render_to_string(f"{template}.txt", ctx)
-        try:
-            body_html = render_to_string(f"{template}.html", ctx)
-        except Exception:  # a plain-text-only template is allowed
-            body_html = ""
-    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "sambruk.localhost"
+    if not recipients:
+        raise ValidationError("Minst en mottagare krävs.", code="no_recipient")
+    for address in [*recipients, *([reply_to] if reply_to else [])]:
+        validate_email(address)
+    rendered = render_email(template, context, language)
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "sambruk.localhost"
     message = OutboxMessage.objects.create(
         organisation=organisation,
         to=recipients,
         from_address=settings.DEFAULT_FROM_EMAIL,
         reply_to=reply_to,
-        subject=" ".join(subject.split())[:255],
-        body_text=body_text,
-        body_html=body_html,
+        subject=rendered["subject"],
+        body_text=rendered["body_text"],
+        body_html=rendered["body_html"],
         headers=headers or {},
         message_id=message_id or make_msgid(domain=domain),
         template=template,
         language=language,
     )
-    transaction.on_commit(lambda: _schedule(message.pk))
+    pk = message.pk
+    transaction.on_commit(lambda: _schedule(pk), robust=True)
     return message
 
 
@@ -68,43 +120,83 @@ def _schedule(message_id) -> None:
 
 
 def backoff(attempts: int) -> timedelta:
-    """Exponential backoff: base, 2×base, 4×base … capped at 6 hours."""
-    seconds = settings.OUTBOX_BACKOFF_SECONDS * (2 ** max(attempts - 1, 0))
-    return timedelta(seconds=min(seconds, 6 * 3600))
+    """Exponential backoff after ``attempts`` failed attempts: base, 2×base, 4×base …
+
+    Capped at :data:`MAX_BACKOFF`.
+    """
+    exponent = min(max(attempts - 1, 0), 30)
+    seconds = settings.OUTBOX_BACKOFF_SECONDS * (2**exponent)
+    return min(timedelta(seconds=seconds), MAX_BACKOFF)
+
+
+def lease() -> timedelta:
+    """How long a claimed message is left alone before another worker may take it over."""
+    return timedelta(seconds=3 * (getattr(settings, "EMAIL_TIMEOUT", None) or 10) + 60)
+
+
+def _claim(message_id) -> OutboxMessage | None:
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            return None
+        now = timezone.now()
+        due = message.status == OutboxStatus.PENDING or (
+            message.status == OutboxStatus.SENDING and message.next_attempt_at <= now
+        )
+        if not due or message.next_attempt_at > now:  # not due yet, or claimed by another worker
+            return None
+        message.status = OutboxStatus.SENDING
+        message.attempts += 1
+        message.next_attempt_at = now + lease()
+        message.save(update_fields=["status", "attempts", "next_attempt_at"])
+        return message
 
 
 def deliver(message_id) -> OutboxMessage | None:
-    """Try to deliver one message. Locks the row so two workers never send it twice."""
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        )
-        if message is None or message.status != OutboxStatus.PENDING:
-            return message
-        try:
-            _send(message)
-        except (smtplib.SMTPException, OSError) as exc:
-            message.attempts += 1
-            message.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-                log.error("Outbox %s failed permanently: %s", message.pk, message.last_error)
-            else:
-                message.next_attempt_at = timezone.now() + backoff(message.attempts)
-                log.warning(
-                    "Outbox %s attempt %s failed, next at %s: %s",
-                    message.pk,
-                    message.attempts,
-                    message.next_attempt_at,
-                    message.last_error,
-                )
+    """Try to deliver one due message; return it (or None if it does not exist).
+
+    A message that is not due (already sent, failed, claimed by another worker or waiting
+    for its backoff) is returned unchanged.
+    """
+    message = _claim(message_id)
+    if message is None:
+        return OutboxMessage.objects.filter(pk=message_id).first()
+    try:
+        _send(message)
+    except Exception as exc:  # any failure must end in a recorded state, never a stuck claim
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS or _is_permanent(exc):
+            updates = {"status": OutboxStatus.FAILED, "last_error": error}
+            log.error("Outbox %s failed permanently: %s", message.pk, error)
         else:
-            message.attempts += 1
-            message.status = OutboxStatus.SENT
-            message.sent_at = timezone.now()
-            message.last_error = ""
-        message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
-        return message
+            updates = {
+                "status": OutboxStatus.PENDING,
+                "last_error": error,
+                "next_attempt_at": timezone.now() + backoff(message.attempts),
+            }
+            log.warning(
+                "Outbox %s attempt %s failed, next at %s: %s",
+                message.pk,
+                message.attempts,
+                updates["next_attempt_at"],
+                error,
+            )
+    else:
+        updates = {"status": OutboxStatus.SENT, "sent_at": timezone.now(), "last_error": ""}
+    # Only the worker holding the claim records the outcome.
+    OutboxMessage.objects.filter(pk=message.pk, status=OutboxStatus.SENDING).update(**updates)
+    message.refresh_from_db()
+    return message
+
+
+def _is_permanent(exc: BaseException) -> bool:
+    """A 5xx answer about the sender, the recipients or the content will not get better."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    if isinstance(exc, smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return 500 <= exc.smtp_code < 600
+    return False
 
 
 def _send(message: OutboxMessage) -> None:
@@ -124,15 +216,22 @@ def _send(message: OutboxMessage) -> None:
 
 
 def due_message_ids(limit: int = 200) -> list:
+    """Messages whose next attempt is due, including claims abandoned by a dead worker."""
     return list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=timezone.now())
+        OutboxMessage.objects.filter(
+            status__in=[OutboxStatus.PENDING, OutboxStatus.SENDING],
+            next_attempt_at__lte=timezone.now(),
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
 
 
 def retry(message: OutboxMessage, *, actor) -> OutboxMessage:
-    """An admin puts a failed message back in the queue (audited)."""
+    """An admin puts a failed (or waiting) message back in the queue, due now (audited).
+
+    A message being sent right now, or already sent or cancelled, is left unchanged.
+    """
     from sambruk.core.audit.services import record
 
     with transaction.atomic():
@@ -149,7 +248,38 @@ def retry(message: OutboxMessage, *, actor) -> OutboxMessage:
             actor=actor,
             obj=message,
             organisation=message.organisation_id,
-            changes={"status": [before["status"], "pending"], "retry": True},
+            changes={
+                "status": [before["status"], OutboxStatus.PENDING],
+                "attempts": [before["attempts"], 0],
+                "retry": True,
+            },
         )
-        transaction.on_commit(lambda: _schedule(message.pk))
+        pk = message.pk
+        transaction.on_commit(lambda: _schedule(pk), robust=True)
+    return message
+
+
+def send_test_message(*, to: str, actor, organisation=None, language: str = "sv") -> OutboxMessage:
+    """Queue the kernel's ``test_message`` so an admin can check the SMTP settings (audited)."""
+    from sambruk.core.audit.services import record
+
+    with transaction.atomic():
+        message = queue_email(
+            to=to,
+            template="notifications/email/test_message",
+            context={
+                "sender_name": getattr(actor, "get_full_name", lambda: "")() or str(actor),
+                "organisation_name": getattr(organisation, "name", ""),
+                "queued_at": timezone.now(),
+            },
+            language=language,
+            organisation=organisation,
+        )
+        record(
+            "create",
+            actor=actor,
+            obj=message,
+            organisation=getattr(organisation, "pk", organisation),
+            changes={"template": message.template},
+        )
     return message

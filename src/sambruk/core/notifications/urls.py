@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "notifications"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.OutboxView.as_view(), name="outbox"),
+    path("<uuid:pk>/forsok-igen/", views.RetryView.as_view(), name="retry"),
+]
