@@ -53,4 +53,6 @@ def validate_organisationsnummer(value: str) -> None:
 
 def validate_kommunkod(value: str) -> None:
     if not (isinstance(value, str) and len(value) == 4 and value.isdigit()):
-        raise ValidationError(_("Kommunkod ska vara fyra siffror, till exempel 2181."), code="format")
+        raise ValidationError(
+            _("Kommunkod ska vara fyra siffror, till exempel 2181."), code="format"
+        )
