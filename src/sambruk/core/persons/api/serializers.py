@@ -86,7 +86,7 @@ class PersonLookupRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(exc.messages, code="invalid_personnummer") from None
 
 
-class ErrorSerializer(serializers.Serializer):
+class PersonLookupErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField()
     errors = serializers.DictField(required=False)

@@ -13,7 +13,11 @@ from sambruk.core.authz.drf import HasPermission
 from sambruk.core.authz.permissions import ALL, permitted_organisation_ids
 
 from ..models import Person
-from .serializers import ErrorSerializer, PersonLookupRequestSerializer, PersonSerializer
+from .serializers import (
+    PersonLookupErrorSerializer,
+    PersonLookupRequestSerializer,
+    PersonSerializer,
+)
 
 VIEW_PERSON = "persons.view_person"
 
@@ -36,9 +40,13 @@ class PersonLookupView(APIView):
         request=PersonLookupRequestSerializer,
         responses={
             200: PersonSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Ogiltigt personnummer eller syfte."),
-            403: OpenApiResponse(ErrorSerializer, description="Behörighet saknas."),
-            404: OpenApiResponse(ErrorSerializer, description="Personen finns inte registrerad."),
+            400: OpenApiResponse(
+                PersonLookupErrorSerializer, description="Ogiltigt personnummer eller syfte."
+            ),
+            403: OpenApiResponse(PersonLookupErrorSerializer, description="Behörighet saknas."),
+            404: OpenApiResponse(
+                PersonLookupErrorSerializer, description="Personen finns inte registrerad."
+            ),
         },
         examples=[
             OpenApiExample(
