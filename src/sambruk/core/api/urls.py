@@ -16,5 +16,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("me/", MeView.as_view(), name="me"),
+    path("persons/", include("sambruk.core.persons.api.urls")),
     path("", include(router.urls)),
 ]
