@@ -30,25 +30,71 @@ def start(request):
 
 
 def _check_database() -> tuple[bool, str]:
+    """Run ``SELECT 1`` on the default database (a new connection if needed)."""
     try:
-        with connections["default"].cursor() as cursor:
+        connection = connections["default"]
+        with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
-        return True, connections["default"].vendor
+        return True, connection.vendor
     except Exception as exc:
         log.warning("healthz: database check failed: %s", exc)
         return False, type(exc).__name__
 
 
 def _check_queue() -> tuple[bool, str]:
-    try:
-        from huey.contrib.djhuey import HUEY
+    """Reach the task queue's storage as configured in ``settings.HUEY``.
 
-        HUEY.pending_count()
-        return True, type(HUEY).__name__
+    The queue is built from the settings on every call (not the module-level huey, which
+    uses an in-memory store in immediate mode), with short socket timeouts so a dead
+    Redis answers within two seconds, and closed afterwards.
+    """
+    huey = None
+    pool = None
+    shared_pool = False
+    try:
+        from huey import Huey
+        from huey.contrib.djhuey import default_queue_name, get_backend
+        from huey.storage import RedisStorage
+        from redis import ConnectionPool
+
+        config = settings.HUEY
+        if isinstance(config, Huey):
+            config.pending_count()
+            return True, type(config).__name__
+        config = dict(config or {})
+        name = config.pop("name", default_queue_name())
+        backend = get_backend(config.pop("huey_class", "huey.RedisHuey"))
+        config.pop("consumer", None)
+        config.pop("immediate", None)
+        config.update(config.pop("connection", {}))
+        storage_class = config.get("storage_class", backend.storage_class)
+        if issubclass(storage_class, RedisStorage):
+            timeouts = {"socket_connect_timeout": 2, "socket_timeout": 2}
+            if config.get("url"):
+                pool = ConnectionPool.from_url(config.pop("url"), **timeouts)
+                config["connection_pool"] = pool
+            elif config.get("connection_pool"):
+                shared_pool = True
+            else:
+                config.update(timeouts)
+            config["blocking"] = False
+        huey = backend(name, immediate=False, **config)
+        if not shared_pool:
+            pool = pool or getattr(huey.storage, "pool", None)
+        huey.pending_count()
+        return True, type(huey).__name__
     except Exception as exc:
         log.warning("healthz: task queue check failed: %s", exc)
         return False, type(exc).__name__
+    finally:
+        if huey is not None:
+            try:
+                huey.storage.close()
+                if pool is not None:
+                    pool.disconnect()
+            except Exception:  # closing a broken connection must not fail the check
+                log.debug("healthz: closing the queue check failed", exc_info=True)
 
 
 @never_cache
