@@ -91,20 +91,18 @@ def test_retry_puts_message_back_and_delivers(
 
 
 def test_retry_needs_retry_permission_in_that_organisation(
-    client, orgs, messages_ab, member, login
+    client, orgs, messages_ab, member, login, monkeypatch
 ):
     """View permission in B via another role is not enough to retry B's message."""
-    from sambruk.core.accounts.roles import register_role
+    from sambruk.core.accounts import roles
+    from sambruk.core.accounts.tests.factories import MembershipFactory
 
-    register_role(
-        "outbox_reader_test", "Läsare", {"notifications.view_outboxmessage"}, module="tests"
-    )
+    reader = roles.Role("outbox_reader_test", "Läsare", {"notifications.view_outboxmessage"})
+    monkeypatch.setitem(roles._ROLES, reader.code, reader)  # removed again after the test
     a, b = orgs
     _msg_a, msg_b = messages_ab
     user = member(a, "org_admin")
-    from sambruk.core.accounts.tests.factories import MembershipFactory
-
-    MembershipFactory(user=user, organisation=b, role="outbox_reader_test")
+    MembershipFactory(user=user, organisation=b, role=reader.code)
     login(client, user)
     assert "bertil@b.example.se" in client.get(URL).content.decode()
     assert client.post(reverse("notifications:retry", args=[msg_b.pk])).status_code == 403
