@@ -1,0 +1,1 @@
+"""Demo data for the case engine (filled in below)."""

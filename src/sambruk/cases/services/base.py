@@ -1,0 +1,93 @@
+"""The write path shared by every case service."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambruk.core.audit.models import AuditAction
+from sambruk.core.audit.services import _jsonable, record
+
+from .. import events
+from ..errors import CaseActionError
+from ..models import Case, CaseEvent, CaseLogEntry, CaseRead, LogKind
+from ..predicates import check
+
+STALE_MESSAGE = "Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."
+
+
+def lock(case, *, expected_version=None) -> Case:
+    """Lock the case row and return a fresh instance; refuse a stale ``expected_version``."""
+    locked = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("case_type", "status", "queue", "organisation")
+        .get(pk=case.pk)
+    )
+    if expected_version is not None and locked.version != int(expected_version):
+        raise CaseActionError(_(STALE_MESSAGE), code="stale")
+    return locked
+
+
+def begin(action: str, case, actor, expected_version=None) -> Case:
+    """Lock, check the version, and run the action's precondition check."""
+    locked = lock(case, expected_version=expected_version)
+    check(action, locked, actor)
+    return locked
+
+
+def commit_change(
+    case: Case,
+    *,
+    actor,
+    event: str,
+    text: str,
+    changes: dict | None = None,
+    fields: list[str] | None = None,
+    kind: str = LogKind.SYSTEM,
+    data: dict | None = None,
+    visible_to_citizen: bool = False,
+    audit_action: str = AuditAction.UPDATE,
+) -> Case:
+    """Save ``fields`` with a bumped version, then log, audit, store the event, mark read."""
+    now = timezone.now()
+    case.version += 1
+    case.updated_at = now
+    save_fields = sorted({*(fields or []), "version", "updated_at"})
+    case.save(update_fields=save_fields)
+    changes = _jsonable(changes or {})
+    CaseLogEntry.objects.create(
+        case=case,
+        at=now,
+        actor=actor,
+        kind=kind,
+        text=text,
+        data={**(data or {}), **({"changes": changes} if changes else {})},
+        visible_to_citizen=visible_to_citizen,
+    )
+    record(audit_action, actor=actor, obj=case, organisation=case.organisation_id, changes=changes)
+    stored = CaseEvent.objects.create(
+        case=case,
+        name=event,
+        actor=actor,
+        at=now,
+        payload={"version": case.version, "changes": changes},
+    )
+    touch_read(case, actor, now)
+    transaction.on_commit(lambda: events.dispatch(stored))
+    return case
+
+
+def touch_read(case, user, at=None) -> None:
+    """The actor has seen their own change."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return
+    CaseRead.objects.update_or_create(
+        user=user, case=case, defaults={"read_at": at or timezone.now()}
+    )
+
+
+def user_label(user) -> str:
+    if user is None:
+        return _("ingen")
+    return getattr(user, "full_name", "") or getattr(user, "email", "") or str(user)
