@@ -51,23 +51,35 @@ def _tenant_path(model) -> str:
     return getattr(model, "tenant_field", "organisation")
 
 
-def make_row(model, organisation):
-    path = _tenant_path(model)
-    if "__" not in path:
-        return baker.make(model, **{path: organisation})
-    # e.g. "case__organisation": build the parent in the right organisation.
-    head, rest = path.split("__", 1)
-    parent_model = model._meta.get_field(head).related_model
-    parent = make_row_with_path(parent_model, rest, organisation)
-    return baker.make(model, **{head: parent})
+def make_row(model, organisation, _depth=0):
+    """Create a row of ``model`` owned by ``organisation``.
+
+    Every required foreign key to Organisation points at ``organisation``, and every required
+    foreign key to another tenant model gets a row of that model in the same organisation,
+    so the row is consistent (e.g. a case log entry of a case of kommun A).
+    """
+    from sambruk.core.organisations.models import Organisation
+
+    values = {}
+    optional = []
+    for field in model._meta.concrete_fields:
+        if not isinstance(field, models.ForeignKey):
+            if (field.null or field.blank) and not field.primary_key and not field.choices:
+                optional.append(field.name)
+            continue
+        related = field.related_model
+        if related is Organisation:
+            values[field.name] = organisation
+        elif field.null and field.name != _tenant_head(model):
+            continue
+        elif related in TENANT_MODELS and _depth < 4:
+            values[field.name] = make_row(related, organisation, _depth + 1)
+    # Optional plain fields are filled so that "at least one of" constraints hold.
+    return baker.make(model, _fill_optional=optional, **values)
 
 
-def make_row_with_path(model, path, organisation):
-    if "__" not in path:
-        return baker.make(model, **{path: organisation})
-    head, rest = path.split("__", 1)
-    parent_model = model._meta.get_field(head).related_model
-    return baker.make(model, **{head: make_row_with_path(parent_model, rest, organisation)})
+def _tenant_head(model) -> str:
+    return _tenant_path(model).split("__", 1)[0]
 
 
 @pytest.fixture
@@ -106,6 +118,9 @@ def _api_endpoints():
         model = getattr(getattr(viewset, "queryset", None), "model", None)
         if model is None:
             model = getattr(viewset, "tenant_model", None)
+        if model is None:
+            meta = getattr(getattr(viewset, "serializer_class", None), "Meta", None)
+            model = getattr(meta, "model", None)
         if model in TENANT_MODELS:
             yield pytest.param(prefix, model, id=prefix)
 

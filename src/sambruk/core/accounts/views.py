@@ -52,6 +52,8 @@ def login_view(request):
 def otp_view(request):
     """Second step. Users without a confirmed device are sent to enrolment."""
     user = request.user
+    if request.GET.get("next"):
+        request.session[NEXT_SESSION_KEY] = _safe_next(request, request.GET["next"])
     if user.is_verified():
         return redirect(request.session.pop(NEXT_SESSION_KEY, "/"))
     if not any(True for _d in devices_for_user(user, confirmed=True)):

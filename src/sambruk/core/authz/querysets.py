@@ -31,7 +31,10 @@ class RestrictedQuerySet(models.QuerySet):
         for grant in g:
             if grant.orgunit_ids is not None and orgunit_field:
                 condition |= Q(
-                    **{tenant_field: grant.organisation_id, f"{orgunit_field}__in": grant.orgunit_ids}
+                    **{
+                        tenant_field: grant.organisation_id,
+                        f"{orgunit_field}__in": grant.orgunit_ids,
+                    }
                 )
         extra = getattr(model, "restrict_extra", None)
         if extra is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import AccessMixin
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
 
 from .permissions import has_perm
 
@@ -14,8 +16,11 @@ class PermissionRequiredMixin(AccessMixin):
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user
-        if not user.is_authenticated or not getattr(user, "is_verified", lambda: False)():
+        if not user.is_authenticated:
             return self.handle_no_permission()
+        if not getattr(user, "is_verified", lambda: False)():
+            # Password given but not the second factor yet: finish the log-in first.
+            return redirect_to_login(request.get_full_path(), reverse("accounts:otp"))
         if self.required_permission and not has_perm(user, self.required_permission):
             self.raise_exception = True
             return self.handle_no_permission()

@@ -4,12 +4,13 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.db import connections
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from .middleware import is_database_unavailable, unavailable_response
 from .modules import modules_for
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,7 @@ def healthz(request):
 def server_error(request, *args, **kwargs):
     """handler500: a database outage is a 503 with a friendly page, never a bare 500."""
     exc = sys.exc_info()[1]
-    if isinstance(exc, OperationalError | InterfaceError | DatabaseError):
-        html = loader.get_template("web/unavailable.html").render({})
-        return HttpResponse(html, status=503, headers={"Retry-After": "30"})
+    if exc is not None and is_database_unavailable(exc):
+        return unavailable_response(request)
     html = loader.get_template("web/500.html").render({"debug": settings.DEBUG})
     return HttpResponseServerError(html)
