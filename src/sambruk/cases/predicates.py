@@ -134,6 +134,12 @@ def check_edit(case, user):
     require_editable(case)
 
 
+def check_remove_label(case, user):
+    check_edit(case, user)
+    if not case.labels.exists():
+        deny(_("Ärendet har inga etiketter."), "no_labels")
+
+
 def check_add_note(case, user):
     require_perm(case, user, CHANGE_CASE)
     require_not_removed(case)
@@ -241,7 +247,7 @@ CHECKS: dict[str, Callable] = {
     "change_title": check_edit,
     "change_description": check_edit,
     "add_label": check_edit,
-    "remove_label": check_edit,
+    "remove_label": check_remove_label,
     "add_contact": check_edit,
     "add_note": check_add_note,
     "change_status": check_change_status,

@@ -73,7 +73,7 @@ def commit_change(
         at=now,
         payload={"version": case.version, "changes": changes},
     )
-    touch_read(case, actor, now)
+    touch_read(case, actor, case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
     return case
 

@@ -110,7 +110,7 @@ def do_create(
     stored = CaseEvent.objects.create(
         case=case, name="case.created", actor=actor, at=now, payload={"version": 1, "draft": draft}
     )
-    touch_read(case, actor, now)
+    touch_read(case, actor, case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
     return case
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 import factory
 
 from sambruk.cases import services
-from sambruk.cases.models import CaseType, Label, Priority, Queue, Resolution, Status, StatusKind, Transition
+from sambruk.cases.models import (
+    CaseType,
+    Label,
+    Priority,
+    Queue,
+    Resolution,
+    Status,
+    StatusKind,
+    Transition,
+)
 from sambruk.core.accounts.tests.factories import MembershipFactory, UserFactory
 from sambruk.core.organisations.tests.factories import OrganisationFactory
 
@@ -125,16 +134,35 @@ class CaseFactory(factory.Factory):
     description = "Beskrivning"
 
     @classmethod
-    def _create(cls, model_class, *, queue, actor, case_type, title, description, draft, assigned, closed,
-                restricted):
+    def _create(
+        cls,
+        model_class,
+        *,
+        queue,
+        actor,
+        case_type,
+        title,
+        description,
+        draft,
+        assigned,
+        closed,
+        restricted,
+    ):
         if queue is None:
-            queue = QueueFactory(organisation=(case_type.organisation if case_type else OrganisationFactory()))
+            queue = QueueFactory(
+                organisation=(case_type.organisation if case_type else OrganisationFactory())
+            )
         if case_type is None:
             case_type = queue.default_case_type or CaseTypeFactory(organisation=queue.organisation)
         if actor is None:
             actor = caseworker(queue.organisation, queues=[queue])
         case = services.do_create(
-            actor=actor, queue=queue, case_type=case_type, title=title, description=description, draft=draft
+            actor=actor,
+            queue=queue,
+            case_type=case_type,
+            title=title,
+            description=description,
+            draft=draft,
         )
         if restricted:
             case = services.do_restrict(case, actor=actor)

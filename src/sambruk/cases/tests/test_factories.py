@@ -6,7 +6,9 @@ from .factories import DEFAULT_TABLE, CaseFactory, CaseTypeFactory
 def test_case_type_factory_builds_the_table(db):
     ct = CaseTypeFactory()
     assert ct.initial_status.code == "ny"
-    pairs = set(Transition.objects.filter(case_type=ct).values_list("from_status__code", "to_status__code"))
+    pairs = set(
+        Transition.objects.filter(case_type=ct).values_list("from_status__code", "to_status__code")
+    )
     assert pairs == set(DEFAULT_TABLE)
 
 

@@ -1,0 +1,31 @@
+"""Read helpers for cases (lists go through ``Case.objects.visible_to``)."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q
+
+from .models import Case, CaseRead
+
+
+def with_unread(queryset, user):
+    """Annotate ``unread``: no read marker, or the case changed after the user read it."""
+    read = CaseRead.objects.filter(
+        case_id=OuterRef("pk"), user_id=user.pk, read_at__gte=OuterRef("updated_at")
+    )
+    return queryset.annotate(unread=~Exists(read))
+
+
+def is_unread(case, user) -> bool:
+    return not CaseRead.objects.filter(case=case, user=user, read_at__gte=case.updated_at).exists()
+
+
+def inbox(user, queue):
+    return Case.objects.visible_to(user).inbox(queue)
+
+
+def my_cases(user):
+    return Case.objects.visible_to(user).assigned_to(user).order_by("due_date", "created_at")
+
+
+def drafts(user):
+    return Case.objects.visible_to(user).filter(Q(is_draft=True), created_by=user, removed=False)
