@@ -245,11 +245,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     stopping = {"flag": False}
 
     def on_signal(signum, frame):
+        # Only the first signal interrupts; later ones (a process-group kill, a second
+        # Ctrl-C) must not break off the orderly stop of the children.
+        if stopping["flag"]:
+            return
         stopping["flag"] = True
         raise KeyboardInterrupt
 
     old_term = signal.signal(signal.SIGTERM, on_signal)
     old_hup = signal.signal(signal.SIGHUP, on_signal)
+    old_int = signal.signal(signal.SIGINT, on_signal)
     try:
         web = subprocess.Popen(web_cmd, env=env)  # noqa: S603
         procs.append(web)
@@ -283,6 +288,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, old_term)
         signal.signal(signal.SIGHUP, old_hup)
+        signal.signal(signal.SIGINT, old_int)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
