@@ -116,13 +116,30 @@ def _pg_args_env(db: dict) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def demo_logins() -> tuple[list[tuple[str, str]], str]:
+    """The demo accounts and password: from load_demo's own module when it loads, else ours."""
+    try:
+        _django()
+        from sambruk.core.accounts.demo import DEMO_USERS
+        from sambruk.core.demo import DEMO_PASSWORD as password
+
+        rows = [
+            (str(email), "plattformsadministratör" if superuser else str(role))
+            for email, _name, _org, role, superuser in DEMO_USERS
+        ]
+        return rows, str(password)
+    except Exception:
+        return DEMO_LOGINS, DEMO_PASSWORD
+
+
 def print_demo_logins(out=None) -> None:
     out = out or sys.stdout
+    rows, password = demo_logins()
     print("Demoinloggningar (endast demoläge):", file=out)
-    width = max(len(email) for email, _ in DEMO_LOGINS)
-    for email, who in DEMO_LOGINS:
+    width = max(len(email) for email, _ in rows)
+    for email, who in rows:
         print(f"  {email.ljust(width)}  {who}", file=out)
-    print(f"  Lösenord: {DEMO_PASSWORD}    Engångskod (TOTP): {DEMO_TOTP_CODE}", file=out)
+    print(f"  Lösenord: {password}    Engångskod (TOTP): {DEMO_TOTP_CODE}", file=out)
 
 
 # --- translations -------------------------------------------------------------------------
