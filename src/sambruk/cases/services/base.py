@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,15 @@ STALE_MESSAGE = "Ärendet har ändrats av någon annan. Ladda om sidan och förs
 
 
 def lock(case, *, expected_version=None) -> Case:
-    """Lock the case row and return a fresh instance; refuse a stale ``expected_version``."""
+    """Lock the case row and return a fresh instance; refuse a stale ``expected_version``.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the row. SQLite has no row locks and ignores
+    ``FOR UPDATE``; there a no-op ``UPDATE`` first takes the database write lock, so the read
+    that follows sees the last committed version (another process waits on busy_timeout
+    instead of both writers reading the same version).
+    """
+    if connection.vendor == "sqlite":
+        Case.objects.filter(pk=case.pk).update(version=F("version"))
     locked = (
         Case.objects.select_for_update(of=("self",))
         .select_related("case_type", "status", "queue", "organisation")
