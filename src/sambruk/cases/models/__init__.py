@@ -4,8 +4,21 @@
   transition table, resolutions, priorities, labels, queues).
 * :mod:`.case` — the case itself, its contacts and the reference counter.
 * :mod:`.log` — case log, read markers and stored domain events.
+* :mod:`.conversation` — conversations, participants, messages and attachments.
+* :mod:`.automation` — queue rules, staff groups, due-date notices, retention records,
+  saved searches (perspektiv) and form data.
 """
 
+from .automation import (
+    CaseFormData,
+    DueNoticeLog,
+    QueueRule,
+    RetentionRecord,
+    RuleAction,
+    RuleTrigger,
+    SavedSearch,
+    StaffGroup,
+)
 from .case import Case, CaseContact, CaseQuerySet, CaseState, Origin, ReferenceCounter
 from .config import (
     CaseSettings,
@@ -19,9 +32,31 @@ from .config import (
     StatusKind,
     Transition,
 )
+from .conversation import (
+    Attachment,
+    Conversation,
+    ConversationParticipant,
+    Message,
+    MessageChannel,
+    ParticipantKind,
+)
 from .log import CaseEvent, CaseLogEntry, CaseRead, LogKind
 
 __all__ = [
+    "Attachment",
+    "CaseFormData",
+    "Conversation",
+    "ConversationParticipant",
+    "DueNoticeLog",
+    "Message",
+    "MessageChannel",
+    "ParticipantKind",
+    "QueueRule",
+    "RetentionRecord",
+    "RuleAction",
+    "RuleTrigger",
+    "SavedSearch",
+    "StaffGroup",
     "Case",
     "CaseContact",
     "CaseEvent",

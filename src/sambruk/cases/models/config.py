@@ -71,6 +71,16 @@ class CaseType(models.Model):
         choices=RetentionAction.choices,
         default=RetentionAction.DELETE,
     )
+    closing_form = models.JSONField(
+        _("avslutningsformulär"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Fält som måste fyllas i innan ärendet avslutas: en lista av "
+            '{"name": "...", "label": "...", "type": "text|textarea|choice|date|number", '
+            '"required": true, "choices": [...]}.'
+        ),
+    )
     active = models.BooleanField(_("aktiv"), default=True)
 
     objects = RestrictedManager()
@@ -245,6 +255,9 @@ class Queue(models.Model):
         blank=True,
         related_name="case_queues",
         verbose_name=_("medlemmar"),
+    )
+    member_groups = models.ManyToManyField(
+        "cases.StaffGroup", blank=True, related_name="queues", verbose_name=_("medlemsgrupper")
     )
     default_case_type = models.ForeignKey(
         CaseType,
