@@ -1,2 +1,25 @@
+from django.urls import path
+
+from .views import case, create, extras, help, lists, search, statistics
+
 app_name = "workspace"
-urlpatterns: list = []
+urlpatterns = [
+    path("", lists.HomeView.as_view(), name="home"),
+    path("funktion/<int:pk>/", lists.QueueInboxView.as_view(), name="inbox"),
+    path("mina/", lists.MyCasesView.as_view(), name="mine"),
+    path("utkast/", lists.DraftsView.as_view(), name="drafts"),
+    path("massatgard/", lists.BulkView.as_view(), name="bulk"),
+    path("nytt/", create.CreateCaseView.as_view(), name="create"),
+    path("sok/", search.SearchView.as_view(), name="search"),
+    path("statistik/", statistics.StatisticsView.as_view(), name="statistics"),
+    path("hjalp/", help.HelpView.as_view(), name="help"),
+    path("<int:pk>/", case.CaseView.as_view(), name="case"),
+    path("<int:pk>/flik/<slug:tab>/", case.CaseTabView.as_view(), name="case_tab"),
+    path("<int:pk>/atgard/<slug:action>/", case.CaseActionView.as_view(), name="action"),
+    path(
+        "<int:pk>/konversation/<int:conversation>/",
+        extras.PostMessageView.as_view(),
+        name="post_message",
+    ),
+    path("<int:pk>/bilagor/", extras.UploadView.as_view(), name="upload"),
+]

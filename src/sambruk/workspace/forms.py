@@ -1,0 +1,378 @@
+"""Forms of the workspace: one small form per case action, create, bulk and search."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from sambruk.cases.models import (
+    Case,
+    CaseState,
+    CaseType,
+    Label,
+    Priority,
+    Queue,
+    Resolution,
+)
+from sambruk.cases.roles import CHANGE_CASE, CREATE_CASE
+from sambruk.cases.workflow import closing_targets, non_closing_targets
+from sambruk.core.accounts.models import User
+from sambruk.core.authz.permissions import ALL, permitted_organisation_ids
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def send_targets(case):
+    """Queues a case may be sent to: the active queues of its organisation and the queues
+    of other organisations that receive cases (they have an incoming case type)."""
+    own = Q(organisation_id=case.organisation_id)
+    other = ~own & Q(default_case_type__isnull=False)
+    return (
+        Queue.objects.filter(active=True)
+        .filter(own | other)
+        .exclude(pk=case.queue_id)
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+class QueueChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, own_organisation=None, **kwargs):
+        self.own_organisation = own_organisation
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        if self.own_organisation is not None and obj.organisation_id != self.own_organisation:
+            return f"{obj.name} ({obj.organisation.name})"
+        return obj.name
+
+
+class ActionForm(forms.Form):
+    """Every action form carries the version of the case the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, case, user, **kwargs):
+        self.case, self.user = case, user
+        kwargs.setdefault("initial", {})["version"] = case.version
+        super().__init__(*args, **kwargs)
+        self.setup()
+
+    def setup(self):
+        pass
+
+
+class AssignToForm(ActionForm):
+    to = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Handläggare"))
+
+    def setup(self):
+        self.fields["to"].queryset = self.case.queue.members.filter(is_active=True).order_by(
+            "full_name", "email"
+        )
+
+
+class SendToForm(ActionForm):
+    queue = QueueChoiceField(queryset=Queue.objects.none(), label=_("Funktion"))
+    note = forms.CharField(
+        label=_("Meddelande"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def setup(self):
+        self.fields["queue"].queryset = send_targets(self.case)
+        self.fields["queue"].own_organisation = self.case.organisation_id
+
+
+class ChangeTypeForm(ActionForm):
+    case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), label=_("Ärendetyp"))
+
+    def setup(self):
+        self.fields["case_type"].queryset = CaseType.objects.filter(
+            organisation_id=self.case.organisation_id, active=True
+        ).exclude(pk=self.case.case_type_id)
+
+
+class ChangePriorityForm(ActionForm):
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.none(),
+        label=_("Prioritet"),
+        required=False,
+        empty_label=_("Ingen prioritet"),
+    )
+
+    def setup(self):
+        self.fields["priority"].queryset = Priority.objects.filter(
+            organisation_id=self.case.organisation_id
+        )
+        self.initial.setdefault("priority", self.case.priority_id)
+
+
+class ChangeDueDateForm(ActionForm):
+    due_date = forms.DateField(label=_("Förfallodatum"), required=False, widget=DateInput())
+
+    def setup(self):
+        self.initial.setdefault("due_date", self.case.due_date)
+
+
+class ChangeTitleForm(ActionForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+
+    def setup(self):
+        self.initial.setdefault("title", self.case.title)
+
+
+class ChangeDescriptionForm(ActionForm):
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def setup(self):
+        self.initial.setdefault("description", self.case.description)
+
+
+class AddLabelForm(ActionForm):
+    label = forms.ModelChoiceField(queryset=Label.objects.none(), label=_("Etikett"))
+
+    def setup(self):
+        self.fields["label"].queryset = Label.objects.filter(
+            organisation_id=self.case.organisation_id
+        ).exclude(cases=self.case)
+
+
+class RemoveLabelForm(ActionForm):
+    label = forms.ModelChoiceField(queryset=Label.objects.none(), label=_("Etikett"))
+
+    def setup(self):
+        self.fields["label"].queryset = self.case.labels.all()
+
+
+class AddContactForm(ActionForm):
+    name = forms.CharField(label=_("Namn"), max_length=200, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
+    address = forms.CharField(label=_("Adress"), max_length=300, required=False)
+    role = forms.CharField(
+        label=_("Roll"), max_length=60, required=False, help_text=_("Till exempel ”Anmälare”.")
+    )
+    note = forms.CharField(
+        label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AddNoteForm(ActionForm):
+    text = forms.CharField(label=_("Anteckning"), widget=forms.Textarea(attrs={"rows": 5}))
+    visible_to_citizen = forms.BooleanField(label=_("Synlig för invånaren"), required=False)
+
+
+class ChangeStatusForm(ActionForm):
+    status = forms.ModelChoiceField(queryset=None, label=_("Ny status"))
+
+    def setup(self):
+        targets = non_closing_targets(self.case)
+        self.fields["status"].queryset = self.case.case_type.statuses.filter(
+            pk__in=[s.pk for s in targets]
+        )
+
+
+class CloseForm(ActionForm):
+    resolution = forms.ModelChoiceField(
+        queryset=Resolution.objects.none(), label=_("Utfall"), required=False
+    )
+    status = forms.ModelChoiceField(queryset=None, label=_("Avslutande status"), required=False)
+
+    def setup(self):
+        self.fields["resolution"].queryset = self.case.case_type.resolutions.filter(active=True)
+        self.fields["resolution"].required = self.case.case_type.resolution_required
+        targets = closing_targets(self.case)
+        self.fields["status"].queryset = self.case.case_type.statuses.filter(
+            pk__in=[s.pk for s in targets]
+        )
+        if len(targets) < 2:
+            del self.fields["status"]
+        for spec in self.case.case_type.closing_form or []:
+            self.fields[f"form_{spec['name']}"] = closing_field(spec)
+
+    def closing_data(self) -> dict:
+        return {
+            name[len("form_") :]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("form_")
+        }
+
+
+def closing_field(spec: dict) -> forms.Field:
+    """A form field from one entry of ``CaseType.closing_form``."""
+    kind = spec.get("type", "text")
+    common = {"label": spec.get("label") or spec["name"], "required": spec.get("required", False)}
+    if kind == "textarea":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
+    if kind == "choice":
+        choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == "date":
+        return forms.DateField(widget=DateInput(), **common)
+    if kind == "number":
+        return forms.DecimalField(**common)
+    return forms.CharField(max_length=500, **common)
+
+
+class RemoveForm(ActionForm):
+    reason = forms.CharField(label=_("Anledning"), required=False, max_length=500)
+
+
+class CreateSubcaseForm(ActionForm):
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class LinkSubcaseForm(ActionForm):
+    reference = forms.CharField(label=_("Ärendenummer"), max_length=40)
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        child = (
+            Case.objects.visible_to(self.user)
+            .filter(organisation_id=self.case.organisation_id, reference=reference)
+            .first()
+        )
+        if child is None:
+            raise forms.ValidationError(_("Det finns inget ärende med det numret."))
+        self.child = child
+        return reference
+
+
+class CreateCaseForm(forms.Form):
+    case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), label=_("Ärendetyp"))
+    queue = forms.ModelChoiceField(queryset=Queue.objects.none(), label=_("Funktion"))
+    title = forms.CharField(label=_("Rubrik"), max_length=300)
+    description = forms.CharField(
+        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    priority = forms.ModelChoiceField(
+        queryset=Priority.objects.none(),
+        label=_("Prioritet"),
+        required=False,
+        empty_label=_("Ingen prioritet"),
+    )
+    due_date = forms.DateField(
+        label=_("Förfallodatum"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Lämna tomt för ärendetypens standard."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = permitted_organisation_ids(user, CREATE_CASE)
+        scope = Q() if orgs == ALL else Q(organisation_id__in=orgs)
+        self.fields["case_type"].queryset = CaseType.objects.filter(scope, active=True)
+        self.fields["queue"].queryset = Queue.objects.filter(scope, active=True)
+        self.fields["priority"].queryset = Priority.objects.filter(scope)
+
+    def clean(self):
+        data = super().clean()
+        queue, case_type = data.get("queue"), data.get("case_type")
+        if queue and case_type and queue.organisation_id != case_type.organisation_id:
+            raise forms.ValidationError(
+                _("Funktionen och ärendetypen hör till olika organisationer.")
+            )
+        priority = data.get("priority")
+        if queue and priority and priority.organisation_id != queue.organisation_id:
+            self.add_error("priority", _("Prioriteten hör till en annan organisation."))
+        return data
+
+
+class FreeMultipleChoiceField(forms.MultipleChoiceField):
+    """``pk:version`` values, validated against the visible cases by the view."""
+
+    def valid_value(self, value):
+        pk, _sep, version = str(value).partition(":")
+        return pk.isdigit() and (version == "" or version.isdigit())
+
+
+class BulkForm(forms.Form):
+    """Bulk action on the selected rows of a list (each case goes through its service)."""
+
+    OPERATIONS = [
+        ("assign_me", _("Tilldela mig")),
+        ("assign_to", _("Tilldela handläggare")),
+        ("send_to", _("Skicka till funktion")),
+    ]
+    cases = FreeMultipleChoiceField(
+        label=_("Ärenden"), error_messages={"required": _("Välj minst ett ärende.")}
+    )
+    operation = forms.ChoiceField(label=_("Åtgärd"), choices=OPERATIONS)
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(), label=_("Handläggare"), required=False
+    )
+    queue = QueueChoiceField(queryset=Queue.objects.none(), label=_("Funktion"), required=False)
+    next = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = permitted_organisation_ids(user, CHANGE_CASE)
+        scope = Q() if orgs == ALL else Q(organisation_id__in=orgs)
+        queues = Queue.objects.filter(scope, active=True).select_related("organisation")
+        self.fields["queue"].queryset = queues
+        self.fields["assignee"].queryset = (
+            User.objects.filter(case_queues__in=queues, is_active=True)
+            .distinct()
+            .order_by("full_name", "email")
+        )
+
+    def clean(self):
+        data = super().clean()
+        op = data.get("operation")
+        if op == "assign_to" and not data.get("assignee"):
+            self.add_error("assignee", _("Välj en handläggare."))
+        if op == "send_to" and not data.get("queue"):
+            self.add_error("queue", _("Välj en funktion."))
+        return data
+
+
+STATE_FILTERS = [
+    ("active", _("Öppna och vilande")),
+    (CaseState.OPEN, _("Öppna")),
+    (CaseState.ON_HOLD, _("Vilande")),
+    (CaseState.CLOSED, _("Avslutade")),
+    ("all", _("Alla")),
+]
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Sökord"), required=False, max_length=200)
+    state = forms.ChoiceField(label=_("Läge"), choices=STATE_FILTERS, required=False)
+    case_type = forms.ModelChoiceField(
+        queryset=CaseType.objects.none(), label=_("Ärendetyp"), required=False
+    )
+    queue = forms.ModelChoiceField(
+        queryset=Queue.objects.none(), label=_("Funktion"), required=False
+    )
+    assignee = forms.ChoiceField(
+        label=_("Handläggare"),
+        required=False,
+        choices=[("", _("Alla")), ("me", _("Jag")), ("none", _("Ej tilldelade"))],
+    )
+    label = forms.ModelChoiceField(
+        queryset=Label.objects.none(), label=_("Etikett"), required=False
+    )
+    created_from = forms.DateField(label=_("Skapat från"), required=False, widget=DateInput())
+    created_to = forms.DateField(label=_("Skapat till"), required=False, widget=DateInput())
+    overdue = forms.BooleanField(label=_("Bara försenade"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case_type"].queryset = CaseType.objects.restrict(user, "cases.view_casetype")
+        self.fields["queue"].queryset = Queue.objects.restrict(user, "cases.view_queue")
+        self.fields["label"].queryset = Label.objects.restrict(user, "cases.view_label")
+
+
+class SaveSearchForm(forms.Form):
+    name = forms.CharField(label=_("Namn på perspektivet"), max_length=120)

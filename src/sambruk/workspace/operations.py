@@ -1,0 +1,262 @@
+"""The case actions as the workspace offers them: label, form and the service that runs it.
+
+The names are those of :func:`sambruk.cases.actions.available_actions`; the case view shows
+a button for exactly the names that function returns. Each runner calls the matching
+``do_*`` service with ``expected_version`` from the form, so a stale page is refused.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from sambruk.cases import services
+
+from . import forms as f
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    label: str
+    form: type[f.ActionForm]
+    run: Callable  # (case, user, cleaned_data, form) -> result
+    primary: bool = False
+    needs_form: bool = True
+
+
+def _v(cd):
+    return cd.get("version")
+
+
+def _close(case, user, cd, form):
+    kwargs = {"resolution": cd.get("resolution"), "expected_version": _v(cd)}
+    if cd.get("status"):
+        kwargs["status"] = cd["status"]
+    closing = form.closing_data()
+    if closing and "form_data" in inspect.signature(services.do_close).parameters:
+        kwargs["form_data"] = closing
+    return services.do_close(case, actor=user, **kwargs)
+
+
+def _contact(case, user, cd, form):
+    fields = ("name", "email", "phone", "address", "role", "note")
+    return services.do_add_contact(
+        case, actor=user, expected_version=_v(cd), **{k: cd.get(k) or "" for k in fields}
+    )
+
+
+_OPS = [
+    Operation(
+        "open",
+        _("Öppna ärendet"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_open(c, actor=u, expected_version=_v(cd)),
+        primary=True,
+        needs_form=False,
+    ),
+    Operation(
+        "delete",
+        _("Radera utkastet"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_delete_draft(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "assign",
+        _("Ta ärendet"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_assign(c, actor=u, expected_version=_v(cd)),
+        primary=True,
+        needs_form=False,
+    ),
+    Operation(
+        "assign_to",
+        _("Tilldela"),
+        f.AssignToForm,
+        lambda c, u, cd, fm: services.do_assign_to(
+            c, actor=u, to=cd["to"], expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "unassign",
+        _("Ta bort tilldelning"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_unassign(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "send_to",
+        _("Skicka till funktion"),
+        f.SendToForm,
+        lambda c, u, cd, fm: services.do_send_to_queue(
+            c, actor=u, queue=cd["queue"], note=cd.get("note") or "", expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "change_type",
+        _("Byt ärendetyp"),
+        f.ChangeTypeForm,
+        lambda c, u, cd, fm: services.do_change_type(
+            c, actor=u, case_type=cd["case_type"], expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "change_priority",
+        _("Ändra prioritet"),
+        f.ChangePriorityForm,
+        lambda c, u, cd, fm: services.do_change_priority(
+            c, actor=u, priority=cd.get("priority"), expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "change_due_date",
+        _("Ändra förfallodatum"),
+        f.ChangeDueDateForm,
+        lambda c, u, cd, fm: services.do_change_due_date(
+            c, actor=u, due_date=cd.get("due_date"), expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "change_title",
+        _("Ändra rubrik"),
+        f.ChangeTitleForm,
+        lambda c, u, cd, fm: services.do_change_title(
+            c, actor=u, title=cd["title"], expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "change_description",
+        _("Ändra beskrivning"),
+        f.ChangeDescriptionForm,
+        lambda c, u, cd, fm: services.do_change_description(
+            c, actor=u, description=cd.get("description") or "", expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "add_label",
+        _("Lägg till etikett"),
+        f.AddLabelForm,
+        lambda c, u, cd, fm: services.do_add_label(
+            c, actor=u, label=cd["label"], expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "remove_label",
+        _("Ta bort etikett"),
+        f.RemoveLabelForm,
+        lambda c, u, cd, fm: services.do_remove_label(
+            c, actor=u, label=cd["label"], expected_version=_v(cd)
+        ),
+    ),
+    Operation("add_contact", _("Lägg till kontakt"), f.AddContactForm, _contact),
+    Operation(
+        "add_note",
+        _("Lägg till anteckning"),
+        f.AddNoteForm,
+        lambda c, u, cd, fm: services.do_add_note(
+            c,
+            actor=u,
+            text=cd["text"],
+            visible_to_citizen=cd.get("visible_to_citizen", False),
+            expected_version=_v(cd),
+        ),
+        primary=True,
+    ),
+    Operation(
+        "change_status",
+        _("Ändra status"),
+        f.ChangeStatusForm,
+        lambda c, u, cd, fm: services.do_change_status(
+            c, actor=u, to=cd["status"], expected_version=_v(cd)
+        ),
+    ),
+    Operation("close", _("Avsluta"), f.CloseForm, _close, primary=True),
+    Operation(
+        "reopen",
+        _("Återöppna"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_reopen(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "restrict",
+        _("Begränsa åtkomst"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_restrict(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "unrestrict",
+        _("Ta bort begränsning"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_unrestrict(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "remove",
+        _("Ta bort ärendet"),
+        f.RemoveForm,
+        lambda c, u, cd, fm: services.do_remove(
+            c, actor=u, reason=cd.get("reason") or "", expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "reinstate",
+        _("Återställ ärendet"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_reinstate(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+    Operation(
+        "mark_read",
+        _("Markera som läst"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_mark_read(c, actor=u),
+        needs_form=False,
+    ),
+    Operation(
+        "mark_unread",
+        _("Markera som oläst"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_mark_unread(c, actor=u),
+        needs_form=False,
+    ),
+    Operation(
+        "create_subcase",
+        _("Skapa underärende"),
+        f.CreateSubcaseForm,
+        lambda c, u, cd, fm: services.do_create_subcase(
+            c,
+            actor=u,
+            title=cd["title"],
+            description=cd.get("description") or "",
+            expected_version=_v(cd),
+        ),
+    ),
+    Operation(
+        "link_subcase",
+        _("Koppla underärende"),
+        f.LinkSubcaseForm,
+        lambda c, u, cd, fm: services.do_link_subcase(
+            c, actor=u, child=fm.child, expected_version=_v(cd)
+        ),
+    ),
+    Operation(
+        "unlink_parent",
+        _("Koppla bort från huvudärendet"),
+        f.ActionForm,
+        lambda c, u, cd, fm: services.do_unlink_subcase(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    ),
+]
+
+OPERATIONS: dict[str, Operation] = {op.name: op for op in _OPS}
+
+
+def for_case(names: list[str]) -> list[Operation]:
+    """The operations for ``available_actions`` names, in that order (unknown names skipped)."""
+    return [OPERATIONS[name] for name in names if name in OPERATIONS]

@@ -1,0 +1,74 @@
+"""Shared helpers of the workspace views."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from sambruk.cases.models import Case, CaseState, Queue
+from sambruk.cases.queries import with_unread
+from sambruk.core.authz.views import PermissionRequiredMixin
+
+VIEW_CASE = "cases.view_case"
+
+
+class WorkspaceMixin(PermissionRequiredMixin):
+    """Verified staff login with ``cases.view_case`` in some organisation."""
+
+    required_permission = VIEW_CASE
+
+
+def visible_cases(user):
+    return Case.objects.visible_to(user)
+
+
+def get_case(user, pk) -> Case:
+    """The case if ``user`` may see it, else 404 (other tenant, restricted, someone's draft)."""
+    case = (
+        visible_cases(user)
+        .select_related(
+            "organisation",
+            "case_type",
+            "queue",
+            "status",
+            "priority",
+            "assignee",
+            "resolution",
+            "created_by",
+            "parent",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+def user_queues(user):
+    """The queues (funktioner) the user is a member of, directly or through a group."""
+    return (
+        Queue.objects.restrict(user, "cases.view_queue")
+        .filter(active=True)
+        .filter(Q(members=user) | Q(member_groups__members=user))
+        .distinct()
+        .select_related("organisation")
+        .order_by("organisation__name", "name")
+    )
+
+
+def list_rows(queryset, user):
+    """Decorate a case queryset for list display (unread flag, related rows)."""
+    return with_unread(
+        queryset.select_related("case_type", "status", "priority", "queue", "assignee"), user
+    )
+
+
+def is_overdue(case, today=None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        case.due_date is not None
+        and case.due_date < today
+        and case.state in (CaseState.OPEN, CaseState.ON_HOLD)
+    )
