@@ -79,6 +79,14 @@ def require_subcases_closed(case) -> None:
         )
 
 
+def require_closing_form(case) -> None:
+    """A case type with a closing form: a valid filled form must exist before closing."""
+    from .closing_form import stored_form_valid
+
+    if case.case_type.closing_form and not stored_form_valid(case):
+        deny(_("Fyll i avslutningsformuläret innan ärendet avslutas."), "closing_form_required")
+
+
 def require_queue_member(case, user) -> None:
     if not case.queue.has_member(user):
         name = getattr(user, "full_name", "") or getattr(user, "email", "")
@@ -165,6 +173,7 @@ def check_close(case, user):
             "no_transition",
         )
     require_subcases_closed(case)
+    require_closing_form(case)
     if (
         case.case_type.resolution_required
         and not case.case_type.resolutions.filter(active=True).exists()
@@ -233,6 +242,19 @@ def check_unlink_parent(case, user):
         deny(_("Ärendet är inte ett underärende."), "no_parent")
 
 
+def check_converse(case, user):
+    """Start a conversation, post a message in one or add a participant."""
+    require_perm(case, user, CHANGE_CASE)
+    require_active(case)
+
+
+def check_submit_form(case, user):
+    require_perm(case, user, CHANGE_CASE)
+    require_active(case)
+    if not case.case_type.closing_form:
+        deny(_("Ärendetypen har inget avslutningsformulär."), "no_form")
+
+
 #: Action name → check. The names are what the workspace and the REST API show.
 CHECKS: dict[str, Callable] = {
     "open": check_open,
@@ -262,6 +284,10 @@ CHECKS: dict[str, Callable] = {
     "create_subcase": check_create_subcase,
     "link_subcase": check_link_subcase,
     "unlink_parent": check_unlink_parent,
+    "start_conversation": check_converse,
+    "post_message": check_converse,
+    "add_attachment": check_edit,
+    "submit_form": check_submit_form,
 }
 
 

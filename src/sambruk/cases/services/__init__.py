@@ -10,6 +10,14 @@ return the updated case (a fresh instance: use it instead of the one passed in).
 
 from ..errors import CaseActionError
 from .assignment import do_assign, do_assign_to, do_send_to_queue, do_unassign
+from .attachments import do_add_attachment, do_remove_attachment
+from .caseforms import FormError, do_submit_form
+from .conversations import (
+    do_add_participant,
+    do_post_message,
+    do_start_conversation,
+    thread_for_reply,
+)
 from .details import (
     do_add_contact,
     do_add_label,
@@ -35,10 +43,19 @@ from .lifecycle import (
     do_remove,
     do_reopen,
 )
+from .rules import do_delete_rule, do_save_rule
 from .subcases import do_create_subcase, do_link_subcase, do_unlink_subcase
 
 __all__ = [
     "CaseActionError",
+    "FormError",
+    "do_add_attachment",
+    "do_add_participant",
+    "do_post_message",
+    "do_remove_attachment",
+    "do_start_conversation",
+    "do_submit_form",
+    "thread_for_reply",
     "do_add_contact",
     "do_add_label",
     "do_add_note",
@@ -54,6 +71,7 @@ __all__ = [
     "do_create",
     "do_create_subcase",
     "do_delete_draft",
+    "do_delete_rule",
     "do_link_subcase",
     "do_mark_read",
     "do_mark_unread",
@@ -63,6 +81,7 @@ __all__ = [
     "do_remove_label",
     "do_reopen",
     "do_restrict",
+    "do_save_rule",
     "do_send_to_queue",
     "do_unassign",
     "do_unlink_subcase",

@@ -24,7 +24,7 @@ from ..models import (
     Origin,
     StatusKind,
 )
-from ..predicates import check, require_subcases_closed
+from ..predicates import check, require_closing_form, require_subcases_closed
 from ..references import next_reference
 from ..roles import CREATE_CASE
 from ..workflow import check_transition, closing_targets, non_closing_targets
@@ -242,6 +242,7 @@ def _apply_status(case, actor, to, resolution) -> Case:
     from_kind = case.status.kind
     if to.kind == StatusKind.CLOSED:
         require_subcases_closed(case)
+        require_closing_form(case)
         if resolution is not None:
             if resolution.case_type_id != case.case_type_id or not resolution.active:
                 raise CaseActionError(

@@ -19,3 +19,10 @@ def setup(db, org_factory):
     s.admin = caseworker(s.org, role="org_admin", full_name="Ada Admin")
     s.status = {st.code: st for st in s.case_type.statuses.all()}
     return s
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Attachments of case tests are stored in a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

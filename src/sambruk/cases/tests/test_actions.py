@@ -7,6 +7,7 @@ with valid arguments; every action not returned is refused by its service.
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from sambruk.cases import services
@@ -79,6 +80,16 @@ RUN = {
     "create_subcase": lambda c, u, s: services.do_create_subcase(c, actor=u, title="Del"),
     "link_subcase": lambda c, u, s: services.do_link_subcase(c, actor=u, child=s.loose),
     "unlink_parent": lambda c, u, s: services.do_unlink_subcase(c, actor=u),
+    "start_conversation": lambda c, u, s: services.do_start_conversation(c, actor=u, topic="Ämne"),
+    "post_message": lambda c, u, s: services.do_post_message(
+        services.do_start_conversation(c, actor=u, topic="Ämne"), actor=u, body="Hej"
+    ),
+    "add_attachment": lambda c, u, s: services.do_add_attachment(
+        c, actor=u, uploaded_file=SimpleUploadedFile("a.txt", b"Hej")
+    ),
+    "submit_form": lambda c, u, s: services.do_submit_form(
+        c, actor=u, form_code="closing", data={}
+    ),
 }
 
 

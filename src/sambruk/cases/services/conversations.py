@@ -1,0 +1,393 @@
+"""Conversations on a case: staff, the citizen and external e-mail participants.
+
+Threading model (the inbound side is the Channel's e-mail gateway, which calls
+:func:`thread_for_reply`):
+
+* every :class:`Message` gets its own ``Message-ID``; the first message's becomes the
+  conversation's ``thread_id``;
+* an e-mail to an external participant carries the message's ``Message-ID``,
+  ``In-Reply-To`` = the previous message of the conversation, ``References`` = the thread
+  root and the previous message, and ``Reply-To: svar+<participant.reply_token>@<domain>``
+  (``CASES_REPLY_DOMAIN``, default the domain of ``DEFAULT_FROM_EMAIL``);
+* a reply is resolved by the token in the address it was sent to, or else by the
+  ``In-Reply-To``/``References`` Message-IDs.
+
+Internal notes are :func:`~sambruk.cases.services.details.do_add_note`.
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import getaddresses, make_msgid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sambruk.core.notifications.services import queue_email
+
+from ..errors import CaseActionError
+from ..models import (
+    Attachment,
+    CaseContact,
+    Conversation,
+    ConversationParticipant,
+    LogKind,
+    Message,
+    MessageChannel,
+    ParticipantKind,
+)
+from ..predicates import can_see
+from .attachments import delete_files_on_error, store_attachment
+from .base import begin, commit_change, user_label
+
+REPLY_PREFIX = "svar+"
+TOPIC_MAX = 200
+BODY_MAX = 100_000
+
+_MSGID = re.compile(r"<[^<>\s]+>")
+
+
+def reply_domain() -> str:
+    default = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ") or "sambruk.localhost"
+    return getattr(settings, "CASES_REPLY_DOMAIN", "") or default
+
+
+def reply_address(participant) -> str:
+    return f"{REPLY_PREFIX}{participant.reply_token}@{reply_domain()}"
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=reply_domain())
+
+
+# --- participants ----------------------------------------------------------------------
+def _participant_spec(item) -> dict:
+    """A User, a Person, an e-mail string or ``{"email": …, "name": …}`` → field values."""
+    from django.contrib.auth import get_user_model
+
+    from sambruk.core.persons.models import Person
+
+    if isinstance(item, get_user_model()):
+        return {"kind": ParticipantKind.STAFF, "user": item, "name": user_label(item)}
+    if isinstance(item, Person):
+        return {"kind": ParticipantKind.CITIZEN, "person": item, "name": item.full_name}
+    if isinstance(item, str):
+        item = {"email": item}
+    if isinstance(item, dict):
+        name, address = getaddresses([item.get("email", "")])[0] if item.get("email") else ("", "")
+        return {
+            "kind": ParticipantKind.EXTERNAL,
+            "email": address.strip(),
+            "name": (item.get("name") or name or "").strip()[:200],
+        }
+    raise CaseActionError(_("Okänd deltagare."), code="invalid_participant")
+
+
+def _add_participant(conversation, case, spec: dict) -> ConversationParticipant:
+    kind = spec["kind"]
+    if conversation.internal and kind != ParticipantKind.STAFF:
+        raise CaseActionError(
+            _("En intern konversation kan bara ha personal som deltagare."),
+            code="internal_conversation",
+        )
+    existing = conversation.participants.all()
+    if kind == ParticipantKind.STAFF:
+        user = spec["user"]
+        if not can_see(case, user):
+            raise CaseActionError(
+                _("%(user)s har ingen behörighet till ärendet.") % {"user": spec["name"]},
+                code="invalid_participant",
+            )
+        duplicate = existing.filter(user=user).exists()
+    elif kind == ParticipantKind.CITIZEN:
+        person = spec["person"]
+        if not CaseContact.objects.filter(case=case, person=person).exists():
+            raise CaseActionError(
+                _("%(name)s är inte kontakt i ärendet.") % {"name": spec["name"]},
+                code="invalid_participant",
+            )
+        duplicate = existing.filter(kind=ParticipantKind.CITIZEN, person=person).exists()
+    else:
+        address = spec["email"]
+        try:
+            if not address:
+                raise ValidationError("empty")
+            validate_email(address)
+        except ValidationError:
+            raise CaseActionError(
+                _("”%(email)s” är ingen giltig e-postadress.") % {"email": address},
+                code="invalid_email",
+            ) from None
+        duplicate = existing.filter(kind=ParticipantKind.EXTERNAL, email__iexact=address).exists()
+    if duplicate:
+        label = spec.get("name") or spec.get("email")
+        raise CaseActionError(
+            _("%(name)s deltar redan i konversationen.") % {"name": label},
+            code="duplicate_participant",
+        )
+    return ConversationParticipant.objects.create(conversation=conversation, **spec)
+
+
+def _staff_participant(conversation, user) -> ConversationParticipant:
+    found = conversation.participants.filter(user=user).first()
+    if found:
+        return found
+    return ConversationParticipant.objects.create(
+        conversation=conversation,
+        kind=ParticipantKind.STAFF,
+        user=user,
+        name=user_label(user),
+    )
+
+
+@transaction.atomic
+def do_start_conversation(
+    case, *, actor, topic: str, internal: bool = False, participants=(), expected_version=None
+) -> Conversation:
+    """Start a conversation on the case. The actor takes part; ``participants`` are staff
+    users, the citizen (a ``Person`` who is a contact on the case) or e-mail addresses
+    (``"a@b.se"`` or ``{"email": …, "name": …}``)."""
+    case = begin("start_conversation", case, actor, expected_version)
+    topic = " ".join((topic or "").split())
+    if not topic:
+        raise CaseActionError(_("Konversationen måste ha ett ämne."), code="topic_required")
+    if len(topic) > TOPIC_MAX:
+        raise CaseActionError(
+            _("Ämnet får vara högst %(max)s tecken.") % {"max": TOPIC_MAX}, code="topic_too_long"
+        )
+    conversation = Conversation.objects.create(
+        case=case, topic=topic, internal=internal, created_by=actor
+    )
+    _staff_participant(conversation, actor)
+    added = [_add_participant(conversation, case, _participant_spec(p)) for p in participants]
+    commit_change(
+        case,
+        actor=actor,
+        event="case.conversation_started",
+        kind=LogKind.CONVERSATION,
+        text=(
+            _("Intern konversation startad: %(topic)s.")
+            if internal
+            else _("Konversation startad: %(topic)s.")
+        )
+        % {"topic": topic},
+        data={"conversation": conversation.pk},
+        changes={"conversation": topic, "participants": [str(p) for p in added]},
+        visible_to_citizen=_citizen_sees(conversation),
+    )
+    return conversation
+
+
+@transaction.atomic
+def do_add_participant(
+    conversation, *, actor, participant, expected_version=None
+) -> ConversationParticipant:
+    """Add a staff user, the citizen or an external e-mail participant (not twice)."""
+    case = begin("post_message", conversation.case, actor, expected_version)
+    conversation = Conversation.objects.get(pk=conversation.pk)
+    row = _add_participant(conversation, case, _participant_spec(participant))
+    commit_change(
+        case,
+        actor=actor,
+        event="case.participant_added",
+        kind=LogKind.CONVERSATION,
+        text=_("%(name)s lades till i konversationen %(topic)s.")
+        % {"name": str(row), "topic": conversation.topic},
+        data={"conversation": conversation.pk, "participant": row.pk},
+        changes={"participant": [None, str(row)], "kind": row.kind},
+        visible_to_citizen=_citizen_sees(conversation),
+    )
+    return row
+
+
+def _citizen_sees(conversation) -> bool:
+    return (
+        not conversation.internal
+        and conversation.participants.filter(kind=ParticipantKind.CITIZEN).exists()
+    )
+
+
+# --- messages --------------------------------------------------------------------------
+@transaction.atomic
+def do_post_message(
+    conversation,
+    *,
+    actor,
+    body: str,
+    attachments=(),
+    expected_version=None,
+) -> Message:
+    """Post a message as ``actor`` (who joins the conversation if not already in it).
+
+    ``attachments``: uploaded files (validated and stored as for ``do_add_attachment``) or
+    existing :class:`Attachment` rows of the same case without a message. External
+    participants get the message by e-mail through the outbox, threaded (see the module).
+    """
+    case = begin("post_message", conversation.case, actor, expected_version)
+    conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+    body = (body or "").strip()
+    if not body:
+        raise CaseActionError(_("Meddelandet är tomt."), code="message_empty")
+    if len(body) > BODY_MAX:
+        raise CaseActionError(
+            _("Meddelandet får vara högst %(max)s tecken.") % {"max": BODY_MAX},
+            code="message_too_long",
+        )
+    author = _staff_participant(conversation, actor)
+    previous = conversation.messages.exclude(message_id="").order_by("-created_at", "-pk").first()
+    message = Message.objects.create(
+        conversation=conversation,
+        author=author,
+        body=body,
+        channel=MessageChannel.WEB,
+        message_id=new_message_id(),
+        in_reply_to=previous.message_id if previous else "",
+    )
+    if not conversation.thread_id:
+        conversation.thread_id = message.message_id
+        conversation.save(update_fields=["thread_id"])
+    citizen_sees = _citizen_sees(conversation)
+    with delete_files_on_error([]) as written:
+        files = _attach(case, actor, message, attachments, citizen_sees, written)
+        commit_change(
+            case,
+            actor=actor,
+            event="case.message_posted",
+            kind=LogKind.CONVERSATION,
+            text=_("Nytt meddelande i konversationen %(topic)s från %(author)s.")
+            % {"topic": conversation.topic, "author": str(author)},
+            data={
+                "conversation": conversation.pk,
+                "message": message.pk,
+                "attachments": [a.pk for a in files],
+            },
+            changes={
+                "message": message.message_id,
+                "attachments": [a.original_name for a in files],
+            },
+            visible_to_citizen=citizen_sees,
+        )
+        _email_externals(case, conversation, message, author, files, previous)
+    return message
+
+
+def _attach(case, actor, message, attachments, visible, written) -> list[Attachment]:
+    rows = []
+    for item in attachments:
+        if isinstance(item, Attachment):
+            if item.case_id != case.pk or item.message_id is not None:
+                raise CaseActionError(
+                    _("Bilagan %(name)s kan inte bifogas här.") % {"name": item.original_name},
+                    code="invalid_attachment",
+                )
+            item.message = message
+            item.visible_to_citizen = item.visible_to_citizen or visible
+            item.save(update_fields=["message", "visible_to_citizen"])
+            rows.append(item)
+        else:
+            rows.append(
+                store_attachment(
+                    case,
+                    actor=actor,
+                    uploaded_file=item,
+                    message=message,
+                    visible_to_citizen=visible,
+                    written=written,
+                )
+            )
+    return rows
+
+
+def _email_externals(case, conversation, message, author, files, previous) -> None:
+    if conversation.internal:
+        return
+    references = [r for r in (conversation.thread_id, getattr(previous, "message_id", "")) if r]
+    references = list(dict.fromkeys(r for r in references if r != message.message_id))
+    headers = {}
+    if previous is not None:
+        headers["In-Reply-To"] = previous.message_id
+    if references:
+        headers["References"] = " ".join(references)
+    recipients = conversation.participants.filter(kind=ParticipantKind.EXTERNAL).exclude(
+        pk=author.pk
+    )
+    for participant in recipients:
+        queue_email(
+            to=participant.email,
+            template="cases/email/conversation_message",
+            context={
+                "case": case,
+                "organisation_name": case.organisation.name,
+                "conversation": conversation,
+                "message": message,
+                "author": str(author),
+                "recipient": participant.name or participant.email,
+                "attachments": [a.original_name for a in files],
+            },
+            organisation=case.organisation,
+            reply_to=reply_address(participant),
+            headers=headers,
+            message_id=message.message_id,
+        )
+
+
+# --- inbound threading -----------------------------------------------------------------
+def _message_ids(value) -> list[str]:
+    if not value:
+        return []
+    if not isinstance(value, str):
+        value = " ".join(str(v) for v in value if v)
+    return _MSGID.findall(value)
+
+
+def thread_for_reply(to_address, in_reply_to="", *, from_address: str = ""):
+    """Resolve an inbound e-mail to ``(conversation, participant)``, or ``None``.
+
+    ``to_address``: the recipient header(s) (a string or a list), searched for
+    ``svar+<token>@…``: the token names the participant and so the conversation.
+    ``in_reply_to``: the ``In-Reply-To`` and ``References`` values (a string or a list); a
+    known Message-ID names the conversation. The participant is then the external
+    participant whose address is ``from_address``, or ``None`` (the caller decides).
+    """
+    addresses = [to_address] if isinstance(to_address, str) else list(to_address or ())
+    for _name, address in getaddresses([a for a in addresses if a]):
+        local = address.rsplit("@", 1)[0]
+        if local.lower().startswith(REPLY_PREFIX) and len(local) > len(REPLY_PREFIX):
+            token = local[len(REPLY_PREFIX) :]
+            participant = (
+                ConversationParticipant.objects.select_related("conversation__case")
+                .filter(reply_token=token)
+                .first()
+            ) or (
+                ConversationParticipant.objects.select_related("conversation__case")
+                .filter(reply_token__iexact=token)
+                .first()
+            )
+            if participant is not None:
+                return participant.conversation, participant
+    ids = _message_ids(in_reply_to)
+    if not ids:
+        return None
+    conversation = None
+    found = (
+        Message.objects.select_related("conversation__case")
+        .filter(message_id__in=ids)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if found is not None:
+        conversation = found.conversation
+    else:
+        conversation = Conversation.objects.select_related("case").filter(thread_id__in=ids).first()
+    if conversation is None:
+        return None
+    participant = None
+    sender = getaddresses([from_address])[0][1] if from_address else ""
+    if sender:
+        participant = conversation.participants.filter(
+            kind=ParticipantKind.EXTERNAL, email__iexact=sender
+        ).first()
+    return conversation, participant
