@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -144,6 +145,10 @@ class Case(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text=_("Ökas vid varje ändring (optimistisk kontroll).")
     )
+    # Full-text document (PostgreSQL, GIN-indexed by migration 0003); kept up to date by
+    # ``sambruk.cases.search.reindex_case``. Unused on SQLite, which has the FTS5 table
+    # ``cases_case_fts`` instead.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     objects = CaseManager()
     tenant_field = "organisation"

@@ -10,12 +10,16 @@ from django.utils.translation import gettext as _
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import _jsonable, record
 
-from .. import events
+from .. import events, search
 from ..errors import CaseActionError
 from ..models import Case, CaseEvent, CaseLogEntry, CaseRead, LogKind
 from ..predicates import check
 
 STALE_MESSAGE = "Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."
+
+# The search index follows every write: each stored case event (dispatched on commit by
+# commit_change and do_create) re-indexes its case (``search.reindex_case``).
+events.subscribe(search.reindex_for_event)
 
 
 def lock(case, *, expected_version=None) -> Case:
