@@ -21,6 +21,7 @@ from ..errors import CaseActionError
 from ..models import CaseLogEntry, CaseType, LogKind
 from ..predicates import require_queue_member
 from ..roles import CHANGE_CASE
+from ..system import db_user
 from .base import begin, commit_change, user_label
 
 
@@ -179,7 +180,7 @@ def _send_to_other_organisation(case, actor, queue, note):
     }
     CaseLogEntry.objects.create(
         case=received,
-        actor=actor,
+        actor=db_user(actor),
         kind=LogKind.NOTE if note else LogKind.SYSTEM,
         text=received_text + (f"\n{note}" if note else ""),
         data={"sent_from": case.pk},

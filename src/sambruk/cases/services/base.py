@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambruk.core.audit.models import AuditAction
-from sambruk.core.audit.services import _jsonable, record
+from sambruk.core.audit.services import _jsonable
 
 from .. import events, search
 from ..errors import CaseActionError
 from ..models import Case, CaseEvent, CaseLogEntry, CaseRead, LogKind
 from ..predicates import check
+from ..system import audit, db_user, is_system
 
 STALE_MESSAGE = "Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."
 
@@ -69,26 +70,40 @@ def commit_change(
     save_fields = sorted({*(fields or []), "version", "updated_at"})
     case.save(update_fields=save_fields)
     changes = _jsonable(changes or {})
+    if is_system(actor):  # a queue rule: its own sentence, and which rule it was
+        text = actor.log_text or text
+        data = {**(data or {}), **actor.data, "actor_label": actor.label}
     CaseLogEntry.objects.create(
         case=case,
         at=now,
-        actor=actor,
+        actor=db_user(actor),
         kind=kind,
         text=text,
         data={**(data or {}), **({"changes": changes} if changes else {})},
         visible_to_citizen=visible_to_citizen,
     )
-    record(audit_action, actor=actor, obj=case, organisation=case.organisation_id, changes=changes)
+    audit(audit_action, actor=actor, obj=case, organisation=case.organisation_id, changes=changes)
     stored = CaseEvent.objects.create(
         case=case,
         name=event,
-        actor=actor,
+        actor=db_user(actor),
         at=now,
         payload={"version": case.version, "changes": changes},
     )
     touch_read(case, actor, case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
-    return case
+    return run_rules(case, actor=actor, event=event, changes=changes)
+
+
+def run_rules(case: Case, *, actor, event: str, changes: dict | None = None) -> Case:
+    """Evaluate the queue rules after a change, inside its transaction (see ``cases.rules``).
+
+    Called at the end of every write (:func:`commit_change`, and ``do_create``). Returns the
+    case as the rules left it. Changes made by a rule do not run rules again.
+    """
+    from ..rules import evaluate_after
+
+    return evaluate_after(case, actor=actor, event=event, changes=changes or {})
 
 
 def touch_read(case, user, at=None) -> None:

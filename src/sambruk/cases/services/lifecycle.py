@@ -27,8 +27,9 @@ from ..models import (
 from ..predicates import check, require_closing_form, require_subcases_closed
 from ..references import next_reference
 from ..roles import CREATE_CASE
+from ..system import db_user
 from ..workflow import check_transition, closing_targets, non_closing_targets
-from .base import begin, commit_change, touch_read
+from .base import begin, commit_change, run_rules, touch_read
 
 
 @transaction.atomic
@@ -112,7 +113,7 @@ def do_create(
     )
     touch_read(case, actor, case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
-    return case
+    return run_rules(case, actor=actor, event="case.created")
 
 
 def _validate_new(queue, case_type, title, origin, priority, labels) -> None:
@@ -254,9 +255,9 @@ def _apply_status(case, actor, to, resolution) -> Case:
             )
         case.resolution = resolution
         case.closed_at = timezone.now()
-        case.closed_by = actor
+        case.closed_by = db_user(actor)
         fields += ["resolution", "closed_at", "closed_by"]
-        if case.assignee_id is None:
+        if case.assignee_id is None and db_user(actor) is not None:
             case.assignee = actor
             fields.append("assignee")
         event, text = "case.closed", _("Ärendet avslutades (%(status)s).") % {"status": to.name}
