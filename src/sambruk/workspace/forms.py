@@ -72,9 +72,11 @@ class AssignToForm(ActionForm):
     to = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Handläggare"))
 
     def setup(self):
-        self.fields["to"].queryset = self.case.queue.members.filter(is_active=True).order_by(
-            "full_name", "email"
-        )
+        from sambruk.cases import predicates
+
+        members = getattr(predicates, "queue_members", None)
+        users = members(self.case.queue) if members else self.case.queue.members.all()
+        self.fields["to"].queryset = users.filter(is_active=True).order_by("full_name", "email")
 
 
 class SendToForm(ActionForm):
@@ -194,31 +196,81 @@ class CloseForm(ActionForm):
         )
         if len(targets) < 2:
             del self.fields["status"]
-        for spec in self.case.case_type.closing_form or []:
-            self.fields[f"form_{spec['name']}"] = closing_field(spec)
 
-    def closing_data(self) -> dict:
+
+class SubmitFormForm(ActionForm):
+    """The case type's closing form (avslutningsformulär); the engine validates the values."""
+
+    def setup(self):
+        stored = self.case.forms.filter(form_code="closing").first()
+        for spec in self.case.case_type.closing_form or []:
+            if isinstance(spec, dict) and spec.get("name"):
+                self.fields[f"form_{spec['name']}"] = closing_field(spec)
+                if stored is not None:
+                    self.initial.setdefault(f"form_{spec['name']}", stored.data.get(spec["name"]))
+
+    def form_data(self) -> dict:
         return {
-            name[len("form_") :]: value
+            name[len("form_") :]: ("" if value is None else str(value))
             for name, value in self.cleaned_data.items()
             if name.startswith("form_")
         }
 
 
 def closing_field(spec: dict) -> forms.Field:
-    """A form field from one entry of ``CaseType.closing_form``."""
+    """A form field from one entry of ``CaseType.closing_form`` (validated by the engine)."""
     kind = spec.get("type", "text")
-    common = {"label": spec.get("label") or spec["name"], "required": spec.get("required", False)}
+    common = {"label": spec.get("label") or spec["name"], "required": False}
     if kind == "textarea":
         return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **common)
     if kind == "choice":
-        choices = [("", "—")] + [(c, c) for c in spec.get("choices", [])]
+        choices = [("", "—")]
+        for choice in spec.get("choices") or ():
+            if isinstance(choice, dict):
+                value = str(choice.get("value", ""))
+                choices.append((value, str(choice.get("label") or value)))
+            else:
+                choices.append((str(choice), str(choice)))
         return forms.ChoiceField(choices=choices, **common)
     if kind == "date":
-        return forms.DateField(widget=DateInput(), **common)
-    if kind == "number":
-        return forms.DecimalField(**common)
-    return forms.CharField(max_length=500, **common)
+        return forms.CharField(widget=DateInput(), **common)
+    return forms.CharField(**common)
+
+
+class StartConversationForm(ActionForm):
+    topic = forms.CharField(label=_("Ämne"), max_length=200)
+    internal = forms.BooleanField(label=_("Intern (bara personal)"), required=False)
+    emails = forms.CharField(
+        label=_("Externa deltagare"),
+        required=False,
+        help_text=_("E-postadresser, separerade med kommatecken."),
+    )
+
+    def clean_emails(self):
+        from django.core.validators import validate_email
+
+        items = [e.strip() for e in self.cleaned_data["emails"].split(",") if e.strip()]
+        for item in items:
+            try:
+                validate_email(item)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("Ogiltig e-postadress: %(email)s") % {"email": item}
+                ) from None
+        return items
+
+
+class PostMessageForm(ActionForm):
+    conversation = forms.ModelChoiceField(queryset=None, label=_("Konversation"))
+    body = forms.CharField(label=_("Meddelande"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def setup(self):
+        self.fields["conversation"].queryset = self.case.conversations.all()
+
+
+class AddAttachmentForm(ActionForm):
+    file = forms.FileField(label=_("Fil"))
+    visible_to_citizen = forms.BooleanField(label=_("Synlig för invånaren"), required=False)
 
 
 class RemoveForm(ActionForm):
@@ -347,7 +399,15 @@ STATE_FILTERS = [
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Sökord"), required=False, max_length=200)
+    text = forms.CharField(
+        label=_("Sökord"),
+        required=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_(
+            "Söker i ärendenummer, rubrik, beskrivning, anteckningar, meddelanden och kontakter."
+        ),
+    )
     state = forms.ChoiceField(label=_("Läge"), choices=STATE_FILTERS, required=False)
     case_type = forms.ModelChoiceField(
         queryset=CaseType.objects.none(), label=_("Ärendetyp"), required=False

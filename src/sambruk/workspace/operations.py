@@ -7,7 +7,6 @@ a button for exactly the names that function returns. Each runner calls the matc
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from sambruk.cases import services
 
 from . import forms as f
+from . import optional
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,58 @@ def _close(case, user, cd, form):
     kwargs = {"resolution": cd.get("resolution"), "expected_version": _v(cd)}
     if cd.get("status"):
         kwargs["status"] = cd["status"]
-    closing = form.closing_data()
-    if closing and "form_data" in inspect.signature(services.do_close).parameters:
-        kwargs["form_data"] = closing
     return services.do_close(case, actor=user, **kwargs)
+
+
+def _conversations():
+    return optional.conversations()
+
+
+def _start_conversation(case, user, cd, form):
+    return _conversations().do_start_conversation(
+        case,
+        actor=user,
+        topic=cd["topic"],
+        internal=cd.get("internal", False),
+        participants=cd.get("emails") or (),
+        expected_version=_v(cd),
+    )
+
+
+def _post_message(case, user, cd, form):
+    return _conversations().do_post_message(
+        cd["conversation"], actor=user, body=cd["body"], expected_version=_v(cd)
+    )
+
+
+def _add_attachment(case, user, cd, form):
+    return optional.attachments().do_add_attachment(
+        case,
+        actor=user,
+        uploaded_file=cd["file"],
+        visible_to_citizen=cd.get("visible_to_citizen", False),
+        expected_version=_v(cd),
+    )
+
+
+def _submit_form(case, user, cd, form):
+    caseforms = optional.module("sambruk.cases.services.caseforms")
+    try:
+        return caseforms.do_submit_form(
+            case, actor=user, form_code="closing", data=form.form_data(), expected_version=_v(cd)
+        )
+    except Exception as error:
+        field_errors = getattr(error, "field_errors", None)
+        if not field_errors:
+            raise
+        for name, message in field_errors.items():
+            key = f"form_{name}"
+            form.add_error(key if key in form.fields else None, message)
+        raise FormErrors from error
+
+
+class FormErrors(Exception):  # noqa: N818
+    """The engine rejected individual fields; they are already on the form."""
 
 
 def _contact(case, user, cd, form):
@@ -254,9 +302,44 @@ _OPS = [
     ),
 ]
 
+#: Operations backed by engine modules that may be absent in a build (see ``optional``).
+_OPTIONAL_OPS = [
+    (
+        "sambruk.cases.services.conversations",
+        Operation(
+            "start_conversation",
+            _("Starta konversation"),
+            f.StartConversationForm,
+            _start_conversation,
+        ),
+    ),
+    (
+        "sambruk.cases.services.conversations",
+        Operation("post_message", _("Skriv meddelande"), f.PostMessageForm, _post_message),
+    ),
+    (
+        "sambruk.cases.services.attachments",
+        Operation("add_attachment", _("Lägg till bilaga"), f.AddAttachmentForm, _add_attachment),
+    ),
+    (
+        "sambruk.cases.services.caseforms",
+        Operation("submit_form", _("Fyll i avslutningsformulär"), f.SubmitFormForm, _submit_form),
+    ),
+]
+
 OPERATIONS: dict[str, Operation] = {op.name: op for op in _OPS}
+
+
+def get(name: str) -> Operation | None:
+    operation = OPERATIONS.get(name)
+    if operation is not None:
+        return operation
+    for module_name, candidate in _OPTIONAL_OPS:
+        if candidate.name == name and optional.module(module_name) is not None:
+            return candidate
+    return None
 
 
 def for_case(names: list[str]) -> list[Operation]:
     """The operations for ``available_actions`` names, in that order (unknown names skipped)."""
-    return [OPERATIONS[name] for name in names if name in OPERATIONS]
+    return [op for op in map(get, names) if op is not None]

@@ -38,9 +38,7 @@ def search_cases():
 
 
 def save_search():
-    return attr("sambruk.cases.search", "do_save_search") or attr(
-        "sambruk.cases.services", "do_save_search"
-    )
+    return attr("sambruk.cases.services.saved_searches", "do_save_search")
 
 
 def statistics():

@@ -35,8 +35,9 @@ def decode(cursor: str | None):
         return None
 
 
-def keyset_page(queryset, cursor: str | None, *, size: int = PAGE_SIZE, descending=False) -> Page:
+def keyset_page(queryset, cursor: str | None, *, size: int | None = None, descending=False) -> Page:
     """One page of ``queryset`` ordered by ``created_at, pk`` (or descending)."""
+    size = size or PAGE_SIZE
     position = decode(cursor)
     if descending:
         queryset = queryset.order_by("-created_at", "-pk")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, create, extras, help, lists, search, statistics
+from .views import case, create, help, lists, search, statistics
 
 app_name = "workspace"
 urlpatterns = [
@@ -17,9 +17,8 @@ urlpatterns = [
     path("<int:pk>/flik/<slug:tab>/", case.CaseTabView.as_view(), name="case_tab"),
     path("<int:pk>/atgard/<slug:action>/", case.CaseActionView.as_view(), name="action"),
     path(
-        "<int:pk>/konversation/<int:conversation>/",
-        extras.PostMessageView.as_view(),
-        name="post_message",
+        "<int:pk>/bilagor/<int:attachment>/",
+        case.AttachmentDownloadView.as_view(),
+        name="attachment",
     ),
-    path("<int:pk>/bilagor/", extras.UploadView.as_view(), name="upload"),
 ]

@@ -43,11 +43,13 @@ def tab_context(case, user, tab: str) -> dict:
                 case.conversations.prefetch_related("participants", "messages__author")
             ),
             "can_post": optional.conversations() is not None,
+            "post_form": _post_form(case, user),
         }
     if tab == "bilagor":
         return {
             "attachments": list(case.attachments.select_related("uploaded_by")),
             "can_upload": optional.attachments() is not None,
+            "download": True,
         }
     if tab == "formular":
         return {
@@ -69,6 +71,13 @@ def tab_context(case, user, tab: str) -> dict:
         "labels": list(case.labels.all()),
         "overdue": is_overdue(case),
     }
+
+
+def _post_form(case, user):
+    operation = operations.get("post_message")
+    if operation is None or "post_message" not in available_actions(case, user):
+        return None
+    return operation.form(case=case, user=user)
 
 
 def case_context(request, case, tab: str) -> dict:
@@ -132,7 +141,7 @@ class CaseActionView(WorkspaceMixin, View):
     with an error summary (htmx: swapped into the action panel)."""
 
     def setup_action(self, request, pk, action):
-        operation = operations.OPERATIONS.get(action)
+        operation = operations.get(action)
         if operation is None:
             raise Http404
         case = get_case(request.user, pk)
@@ -146,10 +155,12 @@ class CaseActionView(WorkspaceMixin, View):
     def post(self, request, pk, action):
         user = request.user
         operation, case = self.setup_action(request, pk, action)
-        form = operation.form(request.POST, case=case, user=user)
+        form = operation.form(request.POST, request.FILES, case=case, user=user)
         if form.is_valid():
             try:
                 operation.run(case, user, form.cleaned_data, form)
+            except operations.FormErrors:
+                pass  # the engine's field errors are on the form
             except CaseActionError as error:
                 form.add_error(None, error.message)
             else:
@@ -192,3 +203,27 @@ class CaseActionView(WorkspaceMixin, View):
         context["notice"] = notice
         context["now"] = timezone.now()
         return render(request, "workspace/case/_body.html", context)
+
+
+class AttachmentDownloadView(WorkspaceMixin, View):
+    """Download an attachment (the engine audits the read)."""
+
+    def get(self, request, pk, attachment):
+        from django.http import FileResponse
+
+        case = get_case(request.user, pk)
+        row = case.attachments.filter(pk=attachment).first()
+        engine = optional.module("sambruk.cases.attachments")
+        opener = getattr(engine, "open_attachment", None)
+        if row is None or opener is None:
+            raise Http404
+        try:
+            handle = opener(row, actor=request.user)
+        except CaseActionError:
+            raise Http404 from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=row.original_name,
+            content_type=row.content_type or "application/octet-stream",
+        )

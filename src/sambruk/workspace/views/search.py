@@ -1,9 +1,8 @@
-"""Sök: the engine's full-text search when present, else a title/reference filter; saved
-searches (perspektiv)."""
+"""Sök: the engine's search (``sambruk.cases.search``) with filters and keyset pages, and
+saved searches (perspektiv). Without the engine's search module, a simple filter on title
+and reference over the visible cases."""
 
 from __future__ import annotations
-
-import inspect
 
 from django.contrib import messages
 from django.db.models import Q
@@ -20,156 +19,146 @@ from .. import optional
 from ..forms import SaveSearchForm, SearchForm
 from .common import WorkspaceMixin, is_overdue, list_rows, visible_cases
 
-LIMIT = 100
-FILTER_KEYS = (
-    "q",
-    "state",
-    "case_type",
-    "queue",
-    "assignee",
-    "label",
-    "created_from",
-    "created_to",
-    "overdue",
-)
+PAGE = 50
+ACTIVE = [CaseState.OPEN, CaseState.ON_HOLD]
 
 
-def fallback_search(user, data: dict):
-    """Filters over the visible cases; the text matches title or reference."""
-    qs = visible_cases(user).filter(removed=False)
-    text = (data.get("q") or "").strip()
-    if text:
-        qs = qs.filter(Q(title__icontains=text) | Q(reference__icontains=text))
-    return apply_filters(qs, user, data)
-
-
-def apply_filters(qs, user, data: dict):
+def engine_query(data: dict) -> dict:
+    """Search form data → the engine's query keys (``sambruk.cases.search.QUERY_KEYS``)."""
     state = data.get("state") or "active"
-    if state == "active":
-        qs = qs.filter(state__in=[CaseState.OPEN, CaseState.ON_HOLD])
-    elif state != "all":
-        qs = qs.filter(state=state)
-    for field in ("case_type", "queue"):
-        if data.get(field):
-            qs = qs.filter(**{field: data[field]})
-    if data.get("label"):
-        qs = qs.filter(labels=data["label"])
-    if data.get("assignee") == "me":
+    query = {
+        "text": (data.get("text") or "").strip(),
+        "state": {"active": ACTIVE, "all": None}.get(state, [state]),
+        "case_type": data.get("case_type"),
+        "queue": data.get("queue"),
+        "assignee": data.get("assignee") or None,
+        "label": data.get("label"),
+        "created_from": data.get("created_from"),
+        "created_to": data.get("created_to"),
+        "overdue": True if data.get("overdue") else None,
+    }
+    return {k: v for k, v in query.items() if v not in (None, "", [])}
+
+
+def fallback_search(user, query: dict, after=None):
+    """Title/reference filter over the visible cases (used when the engine has no search)."""
+    qs = visible_cases(user).filter(removed=False)
+    if query.get("text"):
+        text = query["text"]
+        qs = qs.filter(Q(title__icontains=text) | Q(reference__icontains=text))
+    if query.get("state"):
+        qs = qs.filter(state__in=query["state"])
+    for key in ("case_type", "queue"):
+        if query.get(key):
+            qs = qs.filter(**{key: query[key]})
+    if query.get("label"):
+        qs = qs.filter(labels=query["label"])
+    if query.get("assignee") == "me":
         qs = qs.filter(assignee=user)
-    elif data.get("assignee") == "none":
+    elif query.get("assignee") == "none":
         qs = qs.filter(assignee__isnull=True)
-    if data.get("created_from"):
-        qs = qs.filter(created_at__date__gte=data["created_from"])
-    if data.get("created_to"):
-        qs = qs.filter(created_at__date__lte=data["created_to"])
-    if data.get("overdue"):
-        qs = qs.filter(
-            due_date__lt=timezone.localdate(), state__in=[CaseState.OPEN, CaseState.ON_HOLD]
-        )
-    return qs
+    if query.get("created_from"):
+        qs = qs.filter(created_at__date__gte=query["created_from"])
+    if query.get("created_to"):
+        qs = qs.filter(created_at__date__lte=query["created_to"])
+    if query.get("overdue"):
+        qs = qs.filter(due_date__lt=timezone.localdate(), state__in=ACTIVE)
+    from ..pagination import keyset_page
+
+    page = keyset_page(qs, after, size=PAGE, descending=True)
+    return page.rows, page.next_cursor, None
 
 
-def run_search(user, data: dict):
-    """Rows (at most ``LIMIT``) and whether the engine's full-text search was used."""
-    engine = optional.search_cases()
-    if engine is not None:
-        result = _call_engine(engine, user, data)
-        if result is not None:
-            return list(list_rows(result, user)[:LIMIT]) if hasattr(result, "filter") else list(
-                result
-            )[:LIMIT], True
-    qs = fallback_search(user, data).order_by("-created_at", "-pk")
-    return list(list_rows(qs, user)[:LIMIT]), False
-
-
-def _call_engine(engine, user, data):
-    """Call ``search_cases`` with what its signature accepts."""
-    params = inspect.signature(engine).parameters
-    filters = {k: v for k, v in data.items() if k != "q" and v not in (None, "", False)}
-    kwargs = {}
-    if "user" in params:
-        kwargs["user"] = user
-    text = data.get("q") or ""
-    for name in ("text", "query", "q"):
-        if name in params:
-            kwargs[name] = text
-            break
-    accepts_any = any(p.kind == p.VAR_KEYWORD for p in params.values())
-    if "filters" in params:
-        kwargs["filters"] = filters
-    else:
-        kwargs.update({k: v for k, v in filters.items() if k in params or accepts_any})
-    try:
-        if "user" not in params:
-            return engine(user, **kwargs)
-        return engine(**kwargs)
-    except (TypeError, CaseActionError):
-        return None
+def run_search(user, query: dict, after=None):
+    """(rows, next cursor, notice, full-text used)."""
+    search_cases = optional.search_cases()
+    if search_cases is None:
+        return (*fallback_search(user, query, after), False)
+    kwargs = {k: v for k, v in query.items() if k != "text"}
+    page = search_cases(user, query.get("text"), after=after or None, limit=PAGE, **kwargs)
+    ids = [c.pk for c in page.cases]
+    decorated = {c.pk: c for c in list_rows(visible_cases(user).filter(pk__in=ids), user)}
+    rows = [decorated[pk] for pk in ids if pk in decorated]
+    return rows, page.next_cursor, page.notice, True
 
 
 class SearchView(WorkspaceMixin, View):
     def get(self, request):
         user = request.user
         form = SearchForm(request.GET or None, user=user)
-        rows, fulltext = None, False
+        result = None
         if form.is_bound and form.is_valid():
-            rows, fulltext = run_search(user, form.cleaned_data)
-            today = timezone.localdate()
-            for row in rows:
-                row.overdue = is_overdue(row, today)
-        return self.render(request, form, rows, fulltext, SaveSearchForm())
+            try:
+                result = run_search(user, engine_query(form.cleaned_data), request.GET.get("efter"))
+            except CaseActionError as error:
+                form.add_error(None, error.message)
+        return self.render(request, form, result, SaveSearchForm())
 
     def post(self, request):
-        """Save the current search as a perspektiv (if the engine offers it)."""
+        """Save the current search as a perspektiv."""
         user = request.user
         save = optional.save_search()
         query = QueryDict(request.POST.get("query", ""))
+        back = f"{request.path}?{query.urlencode()}"
+        if save is None:
+            messages.error(request, _("Perspektiv kan inte sparas i den här versionen."))
+            return redirect(back)
         form = SearchForm(query, user=user)
         name_form = SaveSearchForm(request.POST)
-        if save is None:
-            messages.error(request, _("Perspektiv kan inte sparas än."))
-            return redirect(f"{request.path}?{query.urlencode()}")
         if form.is_valid() and name_form.is_valid():
-            stored = {k: v for k, v in query.lists() if k in FILTER_KEYS}
-            stored = {k: (v[0] if len(v) == 1 else v) for k, v in stored.items()}
+            name = name_form.cleaned_data["name"]
             try:
-                save(actor=user, name=name_form.cleaned_data["name"], query=stored)
+                save(user, name=name, query=engine_query(form.cleaned_data))
             except CaseActionError as error:
-                name_form.add_error(None, error.message)
-            except TypeError:
-                save(user, name=name_form.cleaned_data["name"], query=stored)
-            if not name_form.errors:
-                messages.success(
-                    request,
-                    _("Perspektivet %(name)s sparades.") % {"name": name_form.cleaned_data["name"]},
-                )
-                return redirect(f"{request.path}?{query.urlencode()}")
-        rows, fulltext = run_search(user, form.cleaned_data) if form.is_valid() else (None, False)
-        return self.render(request, form, rows, fulltext, name_form, status=400)
+                name_form.add_error("name", error.message)
+            else:
+                messages.success(request, _("Perspektivet %(name)s sparades.") % {"name": name})
+                return redirect(back)
+        return self.render(request, form, None, name_form, status=400)
 
-    def render(self, request, form, rows, fulltext, name_form, status=200):
+    def render(self, request, form, result, name_form, status=200):
         user = request.user
         saved = []
         for item in SavedSearch.objects.restrict(user, "cases.view_case").filter(user=user):
-            params = QueryDict(mutable=True)
-            for key, value in (item.query or {}).items():
-                if isinstance(value, list):
-                    params.setlist(key, [str(v) for v in value])
-                else:
-                    params[key] = str(value)
-            saved.append((item, params.urlencode()))
+            saved.append((item, saved_params(item.query or {})))
+        rows, next_cursor, notice, fulltext = result or (None, None, None, False)
+        today = timezone.localdate()
+        for row in rows or ():
+            row.overdue = is_overdue(row, today)
+        params = request.GET.copy() if request.method == "GET" else QueryDict(mutable=True)
+        params.pop("efter", None)
         context = {
             "form": form,
             "rows": rows,
+            "notice": notice,
             "fulltext": fulltext,
-            "limit": LIMIT,
+            "next_url": f"?{params.urlencode()}&efter={next_cursor}" if next_cursor else None,
             "saved": saved,
             "name_form": name_form,
             "can_save": optional.save_search() is not None,
-            "query": request.GET.urlencode()
-            if request.method == "GET"
-            else request.POST.get("query", ""),
+            "query": params.urlencode() if request.method == "GET" else request.POST.get("query"),
             "title": _("Sökresultat"),
             "can_bulk": False,
         }
         return render(request, "workspace/search.html", context, status=status)
+
+
+def saved_params(query: dict) -> str:
+    """A stored perspektiv → the search page's GET parameters."""
+    params = QueryDict(mutable=True)
+    for key, value in query.items():
+        if key == "state":
+            states = value if isinstance(value, list) else [value]
+            params["state"] = (
+                "active" if sorted(states) == sorted(ACTIVE) else (states[0] if states else "all")
+            )
+        elif key == "overdue":
+            if value:
+                params["overdue"] = "on"
+        elif isinstance(value, list):
+            if value:
+                params[key] = str(value[0])
+        else:
+            params[key] = str(value)
+    params.setdefault("state", "all")
+    return params.urlencode()

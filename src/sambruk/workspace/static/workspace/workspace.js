@@ -60,7 +60,7 @@
         break;
       case "/":
         event.preventDefault();
-        var search = document.querySelector("input[type=search], #id_q");
+        var search = document.querySelector("#id_text, input[type=search]");
         if (search) { search.focus(); } else { follow('.ws-nav a[data-shortcut="search"]'); }
         break;
       case "j": event.preventDefault(); moveRow(1); break;
