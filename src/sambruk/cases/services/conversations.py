@@ -101,7 +101,7 @@ def _add_participant(conversation, case, spec: dict) -> ConversationParticipant:
                 _("%(user)s har ingen behörighet till ärendet.") % {"user": spec["name"]},
                 code="invalid_participant",
             )
-        duplicate = existing.filter(user=user).exists()
+        duplicate = existing.filter(user=user).first()
     elif kind == ParticipantKind.CITIZEN:
         person = spec["person"]
         if not CaseContact.objects.filter(case=case, person=person).exists():
@@ -109,7 +109,7 @@ def _add_participant(conversation, case, spec: dict) -> ConversationParticipant:
                 _("%(name)s är inte kontakt i ärendet.") % {"name": spec["name"]},
                 code="invalid_participant",
             )
-        duplicate = existing.filter(kind=ParticipantKind.CITIZEN, person=person).exists()
+        duplicate = existing.filter(kind=ParticipantKind.CITIZEN, person=person).first()
     else:
         address = spec["email"]
         try:
@@ -121,11 +121,10 @@ def _add_participant(conversation, case, spec: dict) -> ConversationParticipant:
                 _("”%(email)s” är ingen giltig e-postadress.") % {"email": address},
                 code="invalid_email",
             ) from None
-        duplicate = existing.filter(kind=ParticipantKind.EXTERNAL, email__iexact=address).exists()
-    if duplicate:
-        label = spec.get("name") or spec.get("email")
+        duplicate = existing.filter(kind=ParticipantKind.EXTERNAL, email__iexact=address).first()
+    if duplicate is not None:
         raise CaseActionError(
-            _("%(name)s deltar redan i konversationen.") % {"name": label},
+            _("%(name)s deltar redan i konversationen.") % {"name": str(duplicate)},
             code="duplicate_participant",
         )
     return ConversationParticipant.objects.create(conversation=conversation, **spec)
