@@ -11,6 +11,7 @@ CHANGE_CASE = "cases.change_case"
 CREATE_CASE = "cases.create_case"
 REMOVE_CASE = "cases.remove_case"
 MANAGE_CONFIG = "cases.manage_config"
+VIEW_STATISTICS = "cases.view_statistics"
 
 #: Reading a case's parts and the configuration needed to work with cases.
 CASEWORKER_VIEW = {
@@ -31,12 +32,12 @@ CASEWORKER_VIEW = {
 register_role(
     "caseworker",
     _("Handläggare"),
-    CASEWORKER_VIEW | {CHANGE_CASE, CREATE_CASE},
+    CASEWORKER_VIEW | {CHANGE_CASE, CREATE_CASE, VIEW_STATISTICS},
     module="cases",
 )
 register_role(
     "org_admin",
     _("Administratör"),
-    CASEWORKER_VIEW | {MANAGE_CONFIG, REMOVE_CASE, "cases.view_casesettings"},
+    CASEWORKER_VIEW | {MANAGE_CONFIG, REMOVE_CASE, VIEW_STATISTICS, "cases.view_casesettings"},
     module="cases",
 )
