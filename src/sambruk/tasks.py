@@ -17,3 +17,19 @@ from sambruk.core.notifications import tasks as notification_tasks
 def retry_due_outbox():
     """Every minute: deliver outbox messages whose next attempt is due."""
     return notification_tasks.deliver_due()
+
+
+@db_periodic_task(crontab(hour="6", minute="30"))
+def send_case_due_notices():
+    """Daily 06:30: one digest per person of overdue cases and cases due soon."""
+    from sambruk.cases.tasks import send_due_notices
+
+    return send_due_notices()
+
+
+@db_periodic_task(crontab(hour="2", minute="15"))
+def run_case_retention():
+    """Daily 02:15: gallring of closed cases per case type's retention rule."""
+    from sambruk.cases.retention import run_retention
+
+    return run_retention()

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from sambruk.core.authz.permissions import has_perm
 
 from .errors import CaseActionError
-from .models import Case, CaseState, StaffGroup
+from .models import Case, CaseState, Queue, StaffGroup
 from .roles import CHANGE_CASE, CREATE_CASE, REMOVE_CASE, VIEW_CASE
 from .system import is_system
 from .workflow import closing_targets, non_closing_targets
@@ -112,6 +112,18 @@ def is_queue_member(queue, user) -> bool:
     if user is None or getattr(user, "pk", None) is None:
         return False
     return queue_members(queue).filter(pk=user.pk).exists()
+
+
+def member_queues(user):
+    """The queues ``user`` is a member of (directly or through a group of the queue's
+    organisation): the reverse of :func:`queue_members`."""
+    if user is None or getattr(user, "pk", None) is None or not user.is_active:
+        return Queue.objects.none()
+    direct = Queue.members.through.objects.filter(queue_id=OuterRef("pk"), user_id=user.pk)
+    via_group = StaffGroup.objects.filter(
+        members=user, queues=OuterRef("pk"), organisation_id=OuterRef("organisation_id")
+    )
+    return Queue.objects.filter(Exists(direct) | Exists(via_group))
 
 
 def require_queue_member(case, user) -> None:
