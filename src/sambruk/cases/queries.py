@@ -29,3 +29,10 @@ def my_cases(user):
 
 def drafts(user):
     return Case.objects.visible_to(user).filter(Q(is_draft=True), created_by=user, removed=False)
+
+
+def saved_searches(user):
+    """The user's own perspektiv, in organisations where they may still read cases."""
+    from .models import SavedSearch
+
+    return SavedSearch.objects.restrict(user, "cases.view_case").filter(user=user).order_by("name")
