@@ -57,7 +57,8 @@ def _mark_unread(case, user, data):
 
 
 def _add_contact(case, user, data):
-    contact = {k: data[k] for k in ("person", "name", "email", "phone", "address", "role", "note")}
+    keys = ("person", "name", "email", "phone", "address", "role", "note")
+    contact = {k: data[k] for k in keys if k in data}
     services.do_add_contact(case, actor=user, **contact, **_v(data))
     return case
 
