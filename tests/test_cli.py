@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -221,22 +222,30 @@ def test_serve_starts_web_and_stops_cleanly_on_sigterm(tmp_path):
         text=True,
         start_new_session=True,
     )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
     try:
         status, deadline = None, time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
+            if not any("Avsluta med Ctrl-C" in line for line in lines):
+                time.sleep(0.2)
+                continue
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
                     status = r.status
                     break
             except OSError:
                 time.sleep(0.3)
-        assert status == 200, "serve did not answer /healthz"
+        assert status == 200, "serve did not answer /healthz:\n" + "".join(lines)
         proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=10)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+    out = "".join(lines)
     assert proc.returncode == 0, out
     assert f"Sambruk kör på http://127.0.0.1:{port}" in out
     assert "Demo-2026-sambruk" in out

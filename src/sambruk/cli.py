@@ -132,9 +132,9 @@ def demo_logins() -> tuple[list[tuple[str, str]], str]:
         return DEMO_LOGINS, DEMO_PASSWORD
 
 
-def print_demo_logins(out=None) -> None:
+def print_demo_logins(out=None, logins=None) -> None:
     out = out or sys.stdout
-    rows, password = demo_logins()
+    rows, password = logins or demo_logins()
     print("Demoinloggningar (endast demoläge):", file=out)
     width = max(len(email) for email, _ in rows)
     for email, who in rows:
@@ -269,6 +269,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         stopping["flag"] = True
         raise KeyboardInterrupt
 
+    # Load everything that is printed before any child starts: the output must not lag behind.
+    logins = demo_logins() if getattr(settings, "DEMO_MODE", False) else None
+
     old_term = signal.signal(signal.SIGTERM, on_signal)
     old_hup = signal.signal(signal.SIGHUP, on_signal)
     old_int = signal.signal(signal.SIGINT, on_signal)
@@ -286,8 +289,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Sambruk kör på {url}")
         if not args.no_worker:
             print("Uppgiftskön (huey) körs i bakgrunden.")
-        if getattr(settings, "DEMO_MODE", False):
-            print_demo_logins()
+        if logins:
+            print_demo_logins(logins=logins)
         print("Avsluta med Ctrl-C.", flush=True)
         while True:
             for p in procs:
@@ -303,6 +306,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _stop(procs)
         return 0
     finally:
+        _stop(procs)  # whatever happened (even a broken stdout pipe), no child is left behind
         signal.signal(signal.SIGTERM, old_term)
         signal.signal(signal.SIGHUP, old_hup)
         signal.signal(signal.SIGINT, old_int)
