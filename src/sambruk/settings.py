@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "sambruk.core.api",
     "sambruk.cases",
     "sambruk.workspace",
+    "sambruk.fixamingata",
 ]
 
 MIDDLEWARE = [

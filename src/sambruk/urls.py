@@ -20,6 +20,8 @@ urlpatterns = [
     path("utskick/", include("sambruk.core.notifications.urls")),
     path("arenden/", include("sambruk.workspace.urls")),
     path("api/", include("sambruk.core.api.urls")),
+    path("open311/v2/", include("sambruk.fixamingata.open311_urls")),
+    path("fixamingata/", include("sambruk.fixamingata.urls")),
     path("", include("sambruk.core.web.urls")),
 ]
 
