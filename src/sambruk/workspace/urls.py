@@ -12,6 +12,11 @@ urlpatterns = [
     path("nytt/", create.CreateCaseView.as_view(), name="create"),
     path("sok/", search.SearchView.as_view(), name="search"),
     path("statistik/", statistics.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistik/export.<str:fmt>",
+        statistics.StatisticsExportView.as_view(),
+        name="statistics_export",
+    ),
     path("hjalp/", help.HelpView.as_view(), name="help"),
     path("<int:pk>/", case.CaseView.as_view(), name="case"),
     path("<int:pk>/flik/<slug:tab>/", case.CaseTabView.as_view(), name="case_tab"),
