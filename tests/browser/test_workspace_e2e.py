@@ -50,9 +50,14 @@ def test_pick_note_send_then_resolve_and_close(live_server, browser, office):
     case = office["case"]
 
     # Caseworker 1: inbox → case → take it → note → send to Gata och park.
+    csp_errors = []
     context = browser.new_context(locale="sv-SE")
     page = context.new_page()
     log_in(page, base, "anna@example.se")
+    page.on(  # from here on: the workspace's own pages
+        "console",
+        lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     page.get_by_role("link", name="Kontaktcenter").click()
     assert page.get_by_role("heading", name="Inkorg: Kontaktcenter").is_visible()
     assert axe_violations(page) == []
@@ -79,6 +84,7 @@ def test_pick_note_send_then_resolve_and_close(live_server, browser, office):
     page.get_by_role("combobox", name="Funktion").select_option(label="Gata och park")
     page.get_by_role("button", name="Skicka till funktion").click()
     page.wait_for_selector("text=Klart: Skicka till funktion.")
+    assert csp_errors == []  # no inline script or style anywhere on the way
     context.close()
 
     case.refresh_from_db()

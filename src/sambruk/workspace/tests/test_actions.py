@@ -183,3 +183,11 @@ def test_post_message_and_upload_when_engine_has_them(ws):
     attachment = case.attachments.get()
     download = ws.client.get(reverse("workspace:attachment", args=[case.pk, attachment.pk]))
     assert b"".join(download.streaming_content) == b"Hej hej\n"
+
+
+def test_every_engine_action_has_a_button():
+    """A new action in the engine without a workspace form would silently lose its button."""
+    from sambruk.cases.predicates import CHECKS
+    from sambruk.workspace import operations
+
+    assert [name for name in CHECKS if operations.get(name) is None] == []

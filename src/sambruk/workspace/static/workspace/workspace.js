@@ -45,11 +45,7 @@
       var targets = { i: "inbox", m: "mine", u: "drafts", n: "create" };
       if (targets[key]) {
         event.preventDefault();
-        var nav = document.querySelector(".ws-nav");
-        var map = { inbox: 0, mine: 1, drafts: 2, create: 4 };
-        var link = document.querySelector('.ws-nav a[data-shortcut="' + targets[key] + '"]') ||
-          (nav && nav.querySelectorAll("a")[map[targets[key]]]);
-        if (link) { window.location.href = link.href; }
+        follow('.ws-nav a[data-shortcut="' + targets[key] + '"]');
       }
       return;
     }
