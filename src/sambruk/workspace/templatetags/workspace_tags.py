@@ -42,3 +42,12 @@ def filesize(value) -> str:
             return f"{size} {unit}"
         size //= 1024
     return f"{size} GB"
+
+
+@register.simple_tag(takes_context=True)
+def ws_can(context, permission: str) -> bool:
+    """Whether the request's user holds ``permission`` in some organisation."""
+    from sambruk.core.authz.permissions import has_perm
+
+    request = context.get("request")
+    return bool(request and has_perm(request.user, permission))
