@@ -1,0 +1,3 @@
+"""Demo data for FixaMinGata (filled in below)."""
+
+from __future__ import annotations

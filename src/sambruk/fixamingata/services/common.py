@@ -1,0 +1,131 @@
+"""Helpers shared by the FixaMinGata services: tokens, audit, abuse list, delivery, mail."""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambruk.cases.system import SystemActor
+from sambruk.core.audit.services import record
+from sambruk.core.authz.permissions import has_perm
+from sambruk.core.notifications.services import queue_email
+
+from ..errors import ReportError
+from ..models import AbuseEntry, AbuseKind, ConfirmationToken, Update
+
+#: The actor of changes FixaMinGata makes on a case for a citizen (no user account).
+FMG_ACTOR_LABEL = "FixaMinGata"
+
+TOKEN_DAYS = {"report": 14, "update": 14, "alert": 30, "questionnaire": 90}
+
+MODERATE = "fixamingata.moderate"
+CHANGE_REPORT = "fixamingata.change_report"
+
+
+def system_actor(text: str = "") -> SystemActor:
+    return SystemActor(FMG_ACTOR_LABEL, log_text=text)
+
+
+def new_secret() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def issue_token(purpose: str, obj_id: int, *, now=None) -> ConfirmationToken:
+    now = now or timezone.now()
+    days = getattr(settings, "FIXAMINGATA_TOKEN_DAYS", {}).get(purpose, TOKEN_DAYS[purpose])
+    return ConfirmationToken.objects.create(
+        purpose=purpose, object_id=obj_id, token=new_secret(), expires_at=now + timedelta(days=days)
+    )
+
+
+def use_token(token: str, purpose: str, *, consume: bool = True) -> ConfirmationToken:
+    """Lock and check a token; mark it used. Swedish errors for unknown/expired/used."""
+    row = (
+        ConfirmationToken.objects.select_for_update()
+        .filter(token=(token or "").strip(), purpose=purpose)
+        .first()
+    )
+    if row is None:
+        raise ReportError(
+            _("Länken är ogiltig. Kontrollera att du kopierat hela länken."), code="token_invalid"
+        )
+    if row.used_at is not None:
+        raise ReportError(_("Länken har redan använts."), code="token_used")
+    if row.expires_at <= timezone.now():
+        raise ReportError(
+            _("Länken har slutat gälla. Skicka in på nytt för att få en ny länk."),
+            code="token_expired",
+        )
+    if consume:
+        row.used_at = timezone.now()
+        row.save(update_fields=["used_at"])
+    return row
+
+
+def is_abusive(email: str) -> bool:
+    email = (email or "").strip().lower()
+    if not email:
+        return False
+    domain = email.rsplit("@", 1)[-1]
+    return (
+        AbuseEntry.objects.filter(kind=AbuseKind.EMAIL, value=email).exists()
+        or AbuseEntry.objects.filter(kind=AbuseKind.DOMAIN, value=domain).exists()
+    )
+
+
+def audit(action: str, *, actor, obj, organisation=None, changes=None, purpose: str = ""):
+    if organisation is None and hasattr(obj, "body_id"):
+        organisation = obj.body.organisation_id
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    return record(
+        action, actor=actor, obj=obj, organisation=organisation, changes=changes, purpose=purpose
+    )
+
+
+def require_perm(actor, perm: str, report) -> None:
+    if not has_perm(actor, perm, report.body.organisation_id):
+        raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
+
+
+def schedule_delivery(report) -> None:
+    """Hand the report to ``sambruk.fixamingata.delivery.schedule_delivery`` on commit, if the
+    delivery module exists (it is built separately)."""
+    if importlib.util.find_spec("sambruk.fixamingata.delivery") is None:
+        return
+    from sambruk.fixamingata import delivery
+
+    fn = getattr(delivery, "schedule_delivery", None)
+    if fn is not None:
+        pk = report.pk
+        transaction.on_commit(lambda: fn(type(report).objects.get(pk=pk)), robust=True)
+
+
+def send_mail(to: str, template: str, context: dict, organisation=None) -> None:
+    if to:
+        queue_email(
+            to=to,
+            template=f"fixamingata/email/{template}",
+            context=context,
+            organisation=organisation,
+        )
+
+
+def public_update(report, *, text: str, user=None, new_state: str = "", **fields) -> Update:
+    """A confirmed update by the body (staff or the system) on the public timeline."""
+    return Update.objects.create(
+        report=report,
+        text=text,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        is_staff_update=True,
+        posted_as_body=True,
+        new_state=new_state,
+        confirmed=True,
+        confirmed_at=timezone.now(),
+        **fields,
+    )

@@ -1,0 +1,20 @@
+import pytest
+
+from sambruk.core.notifications.tests.conftest import running_smtp, smtp_server  # noqa: F401
+
+from .factories import world as make_world
+
+
+@pytest.fixture
+def world(db):
+    return make_world()
+
+
+@pytest.fixture(autouse=True)
+def _media_and_cache(settings, tmp_path):
+    from django.core.cache import cache
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    cache.clear()
+    yield
+    cache.clear()
