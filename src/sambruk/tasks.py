@@ -33,3 +33,19 @@ def run_case_retention():
     from sambruk.cases.retention import run_retention
 
     return run_retention()
+
+
+@db_periodic_task(crontab(minute="7"))
+def send_fixamingata_alerts():
+    """Hourly: FixaMinGata alert e-mails (new reports in a kommun / near a point, updates)."""
+    from sambruk.fixamingata.tasks import send_alerts
+
+    return send_alerts()
+
+
+@db_periodic_task(crontab(hour="9", minute="10"))
+def send_fixamingata_questionnaires():
+    """Daily 09:10: "is it fixed?" questionnaires 4 weeks after a report was sent."""
+    from sambruk.fixamingata.tasks import send_questionnaires
+
+    return send_questionnaires()
