@@ -64,7 +64,12 @@ def make_row(model, organisation, _depth=0):
     optional = []
     for field in model._meta.concrete_fields:
         if not isinstance(field, models.ForeignKey):
-            if (field.null or field.blank) and not field.primary_key and not field.choices:
+            if (
+                (field.null or field.blank)
+                and field.editable  # derived data such as Case.search_vector stays empty
+                and not field.primary_key
+                and not field.choices
+            ):
                 optional.append(field.name)
             continue
         related = field.related_model
