@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -40,7 +42,18 @@ schema = raw.include(path_regex=r"^/api/cases/")
 
 
 @pytest.fixture
-def world(db, org_factory):
+def keep_connection():
+    """Like Django's test client: the request must not close the test's database connection
+    (the WSGI handler does so at the end of every request)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(db, org_factory, keep_connection):
     """A caseworker organisation with a case, an API client token and a second case."""
     org = org_factory()
     case_type = CaseTypeFactory(organisation=org, resolutions=["Klart"])
@@ -55,7 +68,7 @@ def world(db, org_factory):
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=6,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
