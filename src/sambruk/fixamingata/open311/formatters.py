@@ -1,0 +1,159 @@
+"""Open311 documents built as plain dicts (no serializer layer: lists of 1000 requests are
+built from ``values()`` rows in one pass).
+
+Field order follows GeoReport v2; ``service_request_id`` and ``service_code`` are strings, as
+the schema-validation schemas require; dates are ISO 8601 in Swedish time with offset.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.urls import reverse
+
+from ..attributes import definition
+from ..states import open311_extended_status, open311_status
+from .params import STOCKHOLM
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+FORMATS_ADVERTISED = ["text/xml", "application/json"]
+MAX_DESCRIPTION = 4000
+
+
+def iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(STOCKHOLM).isoformat(timespec="seconds")
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def service(category) -> dict:
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or "",
+        "metadata": bool(category.attributes),
+        "type": "realtime",
+        "keywords": category.keywords or "",
+        "group": category.group or "",
+    }
+
+
+def service_definition(category) -> dict:
+    attrs = []
+    for attr in definition(category):
+        item = {
+            "variable": bool(attr["variable"]),
+            "code": attr["code"],
+            "datatype": attr["datatype"],
+            "required": attr["required"],
+            "datatype_description": attr["datatype_description"] or "",
+            "order": attr["order"],
+            "description": attr["description"] or "",
+        }
+        if attr["datatype"] in ("singlevaluelist", "multivaluelist"):
+            item["values"] = [
+                {"key": str(v["key"]), "name": str(v.get("name", v["key"]))}
+                for v in attr.get("values", [])
+            ]
+        attrs.append(item)
+    return {"service_code": category.code, "attributes": attrs}
+
+
+def discovery(changeset: datetime) -> dict:
+    url = absolute(reverse("open311:discovery", kwargs={"fmt": "xml"})).rsplit("/", 1)[0]
+    return {
+        "changeset": iso(changeset),
+        "contact": getattr(
+            settings, "FIXAMINGATA_OPEN311_CONTACT", "FixaMinGata, Föreningen Sambruk"
+        ),
+        "key_service": getattr(
+            settings,
+            "FIXAMINGATA_OPEN311_KEY_SERVICE",
+            "api_key lämnas ut av kommunen eller Sambruk (en API-klient per system).",
+        ),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": url,
+                "changeset": iso(changeset),
+                "type": "test" if settings.DEBUG else "production",
+                "formats": FORMATS_ADVERTISED,
+            }
+        ],
+    }
+
+
+#: The ``values()`` projection a request list reads (joins only category and body).
+REQUEST_FIELDS = (
+    "pk",
+    "service_request_id",
+    "state",
+    "title",
+    "detail",
+    "category__code",
+    "category__name",
+    "body__name",
+    "address_string",
+    "lat",
+    "lon",
+    "media_urls",
+    "created_at",
+    "updated_at",
+    "closed_at",
+)
+
+
+def description_of(title: str, detail: str) -> str:
+    text = title if not detail else f"{title}\n\n{detail}"
+    return text[:MAX_DESCRIPTION]
+
+
+def photo_url(name: str) -> str:
+    url = default_storage.url(name)
+    return url if url.startswith(("http://", "https://")) else absolute(url)
+
+
+def request_row(row: dict, *, photo: str | None = None, notes: str | None = None) -> dict:
+    """One ``request`` from a :data:`REQUEST_FIELDS` row."""
+    state = row["state"]
+    status = open311_status(state)
+    media = photo or next(iter(row["media_urls"] or []), None)
+    return {
+        "service_request_id": row["service_request_id"] or str(row["pk"]),
+        "status": status,
+        "status_notes": notes,
+        "service_name": row["category__name"],
+        "service_code": row["category__code"],
+        "description": description_of(row["title"], row["detail"]),
+        "agency_responsible": row["body__name"],
+        "service_notice": None,
+        "requested_datetime": iso(row["created_at"]),
+        "updated_datetime": iso(
+            row["closed_at"] if status == "closed" and row["closed_at"] else row["updated_at"]
+        ),
+        "expected_datetime": None,
+        "address": row["address_string"] or None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": row["lat"],
+        "long": row["lon"],
+        "media_url": media,
+    }
+
+
+def update_row(row: dict, *, state: str) -> dict:
+    """One mySociety ``request_update``."""
+    return {
+        "update_id": str(row["pk"]),
+        "service_request_id": row["report__service_request_id"] or str(row["report_id"]),
+        "status": open311_extended_status(state),
+        "updated_datetime": iso(row["confirmed_at"] or row["created_at"]),
+        "description": row["text"][:MAX_DESCRIPTION],
+        "media_url": "",
+    }

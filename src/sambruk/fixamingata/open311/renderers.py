@@ -1,0 +1,99 @@
+"""Render Open311 documents as XML (lxml, no namespace) or JSON (Spark convention).
+
+Lists are bare JSON arrays; the service definition and discovery are JSON objects. In XML a
+list is a wrapper element whose children are named by :data:`ITEM_TAGS` (``attributes`` →
+``attribute``), booleans are ``true``/``false`` and ``None`` is an empty element.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpResponse
+from lxml import etree
+
+XML_CONTENT_TYPE = "text/xml; charset=utf-8"
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"
+FORMATS = {"xml": XML_CONTENT_TYPE, "json": JSON_CONTENT_TYPE}
+
+#: Element name of one item of a list-valued element.
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "service_request_updates": "request_update",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+    "media_url": "media_url",
+}
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return _clean(str(value))
+
+
+def _clean(text: str) -> str:
+    """Drop characters XML 1.0 cannot carry (control characters, lone surrogates)."""
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\t\n\r"
+        or ("\x20" <= ch <= "\ud7ff")
+        or ("\ue000" <= ch <= "\ufffd")
+        or ch >= "\U00010000"
+    )
+
+
+def _append(parent, tag: str, value) -> None:
+    node = etree.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, child in value.items():
+            _append(node, key, child)
+    elif isinstance(value, list | tuple):
+        item_tag = ITEM_TAGS.get(tag, "item")
+        for child in value:
+            _append(node, item_tag, child)
+    else:
+        text = _text(value)
+        if text:
+            node.text = text
+
+
+def to_xml(root: str, data) -> bytes:
+    """``data`` (a list or a dict) as an XML document with root element ``root``."""
+    node = etree.Element(root)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            _append(node, key, value)
+    else:
+        item_tag = ITEM_TAGS.get(root, "item")
+        for item in data:
+            _append(node, item_tag, item)
+    return etree.tostring(node, xml_declaration=True, encoding="utf-8", pretty_print=True)
+
+
+def to_json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def render(fmt: str, root: str, data, *, status: int = 200) -> HttpResponse:
+    """The response for ``data`` in format ``fmt`` (``xml`` or ``json``; anything else JSON)."""
+    if fmt == "xml":
+        body, content_type = to_xml(root, data), XML_CONTENT_TYPE
+    else:
+        body, content_type = to_json(data), JSON_CONTENT_TYPE
+    response = HttpResponse(body, status=status, content_type=content_type)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def render_errors(fmt: str, errors: list[dict], status: int) -> HttpResponse:
+    return render(fmt if fmt in FORMATS else "json", "errors", errors, status=status)
