@@ -276,6 +276,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "sambruk.core.api.exceptions.exception_handler",
 }
+if PRODUCTION:
+    REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sambruk API",
     "DESCRIPTION": "REST-API för Sambruks plattform för kommunal samverkan.",
