@@ -1,2 +1,33 @@
+from django.urls import path
+
+from .feeds import AtomReportsFeed, ReportsFeed
+from .views import alerts, api, browse, new_report, pwa, report_page
+
 app_name = "fixamingata"
-urlpatterns: list = []
+urlpatterns = [
+    path("", browse.start, name="start"),
+    path("sok/", api.search, name="search"),
+    path("kategorier/", api.categories, name="categories"),
+    path("nara/", api.nearby, name="nearby"),
+    path("pins/", api.pins, name="pins"),
+    path("rapportera/", new_report.ReportView.as_view(), name="new_report"),
+    path("rapportera/skickad/", new_report.report_sent, name="report_sent"),
+    path("bekrafta/<str:token>/", new_report.confirm_report, name="confirm_report"),
+    path("rapport/<int:pk>/", report_page.ReportPageView.as_view(), name="report"),
+    path("rapport/<int:pk>/skickad/", report_page.update_sent, name="update_sent"),
+    path("rapport/<int:pk>/bild/<int:order>/", report_page.photo, name="photo"),
+    path("uppdatering/bekrafta/<str:token>/", report_page.confirm_update, name="confirm_update"),
+    path("enkat/<str:token>/", report_page.QuestionnaireView.as_view(), name="questionnaire"),
+    path("rapporter/", browse.browse, name="browse"),
+    path("kommun/<str:kommunkod>/", browse.kommun_page, name="kommun"),
+    path("kommun/<str:kommunkod>/rss/", ReportsFeed(), name="kommun_rss"),
+    path("kommun/<str:kommunkod>/atom/", AtomReportsFeed(), name="kommun_atom"),
+    path("rss/", ReportsFeed(), name="rss"),
+    path("atom/", AtomReportsFeed(), name="atom"),
+    path("bevaka/", alerts.AlertView.as_view(), name="alert"),
+    path("bevaka/skickad/", alerts.alert_sent, name="alert_sent"),
+    path("bevakning/bekrafta/<str:token>/", alerts.confirm_alert, name="confirm_alert"),
+    path("bevakning/avsluta/<str:token>/", alerts.unsubscribe, name="unsubscribe"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+]
