@@ -11,6 +11,7 @@ from huey.contrib.djhuey import HUEY as huey  # noqa: F401
 from huey.contrib.djhuey import db_periodic_task
 
 from sambruk.core.notifications import tasks as notification_tasks
+from sambruk.fixamingata import delivery as _fixamingata_delivery  # noqa: F401  (its @db_task)
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -49,3 +50,42 @@ def send_fixamingata_questionnaires():
     from sambruk.fixamingata.tasks import send_questionnaires
 
     return send_questionnaires()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def retry_unsent_reports():
+    """Every 5 minutes: FixaMinGata deliveries that are due (retries: 5 min, then 30 min;
+    Open311 tokens waiting for their id)."""
+    from sambruk.fixamingata.delivery import retry_unsent
+
+    return retry_unsent()
+
+
+@db_periodic_task(crontab(minute="*/15"))
+def fetch_fixamingata_open311_updates():
+    """Every 15 minutes: status updates from the kommuner's Open311 servers."""
+    from sambruk.fixamingata.delivery import fetch_updates
+
+    return fetch_updates()
+
+
+@db_periodic_task(crontab(hour="7", minute="20"))
+def send_fixamingata_failure_summary():
+    """Daily 07:20: reports that could not be delivered, to body admins and platform admins."""
+    from sambruk.fixamingata.delivery import send_failure_summary
+
+    return send_failure_summary()
+
+
+@db_periodic_task(crontab(minute="40"))
+def update_fixamingata_statistics():
+    """Hourly: DailyStats for the (kommun, day) groups whose reports changed recently;
+    Sundays 03:40 a full rebuild."""
+    from django.utils import timezone
+
+    from sambruk.fixamingata import statistics
+
+    now = timezone.localtime()
+    if now.weekday() == 6 and now.hour == 3:
+        return statistics.rebuild_daily_stats()
+    return statistics.rebuild_daily_stats(since=timezone.now() - statistics.INCREMENTAL_WINDOW)
