@@ -40,6 +40,10 @@ INCREMENTAL_WINDOW = timedelta(minutes=90)
 #: "Responsive kommuner" need at least this many fixed reports in the period (FMS: 5).
 RESPONSIVE_MIN_FIXED = 5
 CACHE_SECONDS = 600
+MEDIAN_SQL = (
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
+    "r.fixed_at - r.confirmed_at)) FROM fixamingata_report r WHERE r.id IN "
+)
 
 
 # --- aggregation ----------------------------------------------------------------------
@@ -194,10 +198,7 @@ def median_fix_days(kommun=None, start: date | None = None, end: date | None = N
         qs = qs.filter(created_at__lt=_day_bounds(end)[1])
     if connection.vendor == "postgresql":
         sql, params = qs.values("pk").query.sql_with_params()
-        query = (
-            "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM "
-            "r.fixed_at - r.confirmed_at)) FROM fixamingata_report r WHERE r.id IN (%s)" % sql  # noqa: S608, UP031 (Django-generated SQL, params bound)
-        )
+        query = MEDIAN_SQL + f"({sql})"  # noqa: S608 (Django-generated SQL, params bound)
         with connection.cursor() as cursor:
             cursor.execute(query, params)
             value = cursor.fetchone()[0]
