@@ -70,7 +70,11 @@ class ReportForm(HoneypotMixin):
     lon = forms.CharField(widget=forms.HiddenInput, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
     category = forms.ChoiceField(
-        label=_("Kategori"), error_messages={"required": _("Välj en kategori.")}
+        label=_("Kategori"),
+        error_messages={
+            "required": _("Välj en kategori."),
+            "invalid_choice": _("Kategorin finns inte på platsen. Välj en kategori."),
+        },
     )
     title = _text(_("Rubrik"), max_length=200)
     detail = forms.CharField(
