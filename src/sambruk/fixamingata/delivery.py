@@ -31,6 +31,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
@@ -201,10 +202,15 @@ def map_url(report: Report) -> str:
 
 
 def photo_urls(report: Report) -> list[str]:
+    """Absolute photo addresses (the public photo view, else the storage URL), then the
+    media_url addresses a report submitted over Open311 came with."""
     site = settings.SITE_URL.rstrip("/")
     urls = []
     for photo in report.photos.all():
-        url = photo.image.url
+        try:
+            url = reverse("fixamingata:photo", kwargs={"pk": report.pk, "order": photo.order})
+        except NoReverseMatch:
+            url = photo.image.url
         urls.append(url if url.startswith(("http://", "https://")) else site + url)
     return urls + [u for u in report.media_urls or [] if u not in urls]
 

@@ -11,7 +11,7 @@ The ``three`` and ``open311`` packages on PyPI do not import on Python 3, hence 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import requests
 from django.conf import settings
@@ -88,7 +88,9 @@ class Open311Client:
                 status=response.status_code,
             )
         if payload is None:
-            raise Open311Error(f"{method} {url} svarade inte med JSON.", status=response.status_code)
+            raise Open311Error(
+                f"{method} {url} svarade inte med JSON.", status=response.status_code
+            )
         return payload
 
     def _base(self) -> dict:
@@ -137,7 +139,10 @@ class Open311Client:
             **self._base(),
             "api_key": self.api_key,
             "start_date": iso(start),
-            "end_date": iso(end),
+            # Whole seconds on the wire: round the end up so nothing just before it is lost.
+            "end_date": iso(
+                end.replace(microsecond=0) + timedelta(seconds=1 if end.microsecond else 0)
+            ),
         }
         return _as_list(self._call("GET", "servicerequestupdates.json", params=params))
 
