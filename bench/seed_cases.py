@@ -50,11 +50,58 @@ DEFAULT_VAR_DIR = Path(tempfile.gettempdir()) / "sambruk-bench-cases"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 BATCH = 50_000
 
-KOMMUNER = """Alingsås Bollnäs Borlänge Eksjö Enköping Eslöv Falköping Finspång Gislaved Hudiksvall
-Härnösand Kalix Karlshamn Katrineholm Kiruna Kristinehamn Köping Landskrona Lidköping Ludvika
-Lysekil Mjölby Motala Mora Nybro Nyköping Nässjö Oskarshamn Piteå Sala Sandviken Skövde
-Sollefteå Strängnäs Söderhamn Tranås Trelleborg Uddevalla Ulricehamn Varberg Vetlanda Vimmerby
-Vänersborg Värnamo Västervik Ystad Åmål Ängelholm Örnsköldsvik Östhammar""".split()
+KOMMUNER = [
+    "Alingsås",
+    "Bollnäs",
+    "Borlänge",
+    "Eksjö",
+    "Enköping",
+    "Eslöv",
+    "Falköping",
+    "Finspång",
+    "Gislaved",
+    "Hudiksvall",
+    "Härnösand",
+    "Kalix",
+    "Karlshamn",
+    "Katrineholm",
+    "Kiruna",
+    "Kristinehamn",
+    "Köping",
+    "Landskrona",
+    "Lidköping",
+    "Ludvika",
+    "Lysekil",
+    "Mjölby",
+    "Motala",
+    "Mora",
+    "Nybro",
+    "Nyköping",
+    "Nässjö",
+    "Oskarshamn",
+    "Piteå",
+    "Sala",
+    "Sandviken",
+    "Skövde",
+    "Sollefteå",
+    "Strängnäs",
+    "Söderhamn",
+    "Tranås",
+    "Trelleborg",
+    "Uddevalla",
+    "Ulricehamn",
+    "Varberg",
+    "Vetlanda",
+    "Vimmerby",
+    "Vänersborg",
+    "Värnamo",
+    "Västervik",
+    "Ystad",
+    "Åmål",
+    "Ängelholm",
+    "Örnsköldsvik",
+    "Östhammar",
+]
 QUEUES = ["Kontaktcenter", "Gata och park", "Bygglov", "Vatten och avlopp", "Skola", "Omsorg"]
 QUEUE_WEIGHTS = [40, 20, 15, 10, 10, 5]
 CASE_TYPES = [("felanmalan", "Felanmälan"), ("fraga", "Fråga"), ("klagomal", "Klagomål"),
@@ -76,9 +123,31 @@ Fråga om bygglov|Ansökan om förskoleplats|Skolskjuts saknas|Fråga om faktura
 Felparkerad bil|Övergiven cykel|Råttor i soprum|Hämtning av grovsopor|Trasigt staket|
 Översvämning i källare|Fråga om avgift för vatten|Klagomål på bemötande|Ansökan om parkeringstillstånd|
 Borttappad nyckel i simhall""".replace("\n", "").split("|")
-STREETS = """Storgatan Kungsgatan Drottninggatan Järnvägsgatan Skolgatan Kyrkogatan Torggatan
-Parkvägen Björkvägen Ekvägen Tallvägen Granvägen Industrivägen Hamngatan Nygatan Östra
-Långgatan Västra Vägen Sjövägen Ängsvägen Backvägen Lärkvägen""".split()
+STREETS = [
+    "Storgatan",
+    "Kungsgatan",
+    "Drottninggatan",
+    "Järnvägsgatan",
+    "Skolgatan",
+    "Kyrkogatan",
+    "Torggatan",
+    "Parkvägen",
+    "Björkvägen",
+    "Ekvägen",
+    "Tallvägen",
+    "Granvägen",
+    "Industrivägen",
+    "Hamngatan",
+    "Nygatan",
+    "Östra",
+    "Långgatan",
+    "Västra",
+    "Vägen",
+    "Sjövägen",
+    "Ängsvägen",
+    "Backvägen",
+    "Lärkvägen",
+]
 SENTENCES = """Anmälaren ringde och berättade om problemet.|Det har varit så i flera veckor.|
 Ärendet gäller en plats nära skolan.|Många barn passerar här varje morgon.|
 Anmälaren vill bli kontaktad när felet är åtgärdat.|Felet upptäcktes i går kväll.|
@@ -93,12 +162,47 @@ Det luktar illa och vattnet står kvar.|Skylten har fallit omkull efter stormen.
 ).split("|")
 NOTES = """Ringde anmälaren och lämnade besked.|Beställt åtgärd av entreprenören.|
 Väntar på svar från fastighetsägaren.|Besiktning gjord, felet bekräftat.|
-Skickat frågan till ansvarig handläggare.|Åtgärdat enligt entreprenören.""".replace(
-    "\n", ""
-).split("|")
-FIRST = "Anna Erik Maria Lars Karin Anders Eva Johan Sara Per Lena Nils Emma Olof Ida Karl".split()
-LAST = """Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson
-Pettersson Jonsson Lindberg Lindström Berg Holm Sjöberg Engström""".split()
+Skickat frågan till ansvarig handläggare.|Åtgärdat enligt entreprenören.""".replace("\n", "").split(
+    "|"
+)
+FIRST = [
+    "Anna",
+    "Erik",
+    "Maria",
+    "Lars",
+    "Karin",
+    "Anders",
+    "Eva",
+    "Johan",
+    "Sara",
+    "Per",
+    "Lena",
+    "Nils",
+    "Emma",
+    "Olof",
+    "Ida",
+    "Karl",
+]
+LAST = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Lindberg",
+    "Lindström",
+    "Berg",
+    "Holm",
+    "Sjöberg",
+    "Engström",
+]
 
 
 # --- environment ------------------------------------------------------------------------------
@@ -227,13 +331,33 @@ def seed_config(n_orgs: int) -> list[dict]:
 
 # --- case rows ----------------------------------------------------------------------------------
 
-CASE_COLS = (
-    "id reference state due_date title description origin restricted is_draft removed "
-    "created_at updated_at closed_at version assignee_id closed_by_id created_by_id "
-    "organisation_id case_type_id priority_id queue_id resolution_id status_id"
-).split()
+CASE_COLS = [
+    "id",
+    "reference",
+    "state",
+    "due_date",
+    "title",
+    "description",
+    "origin",
+    "restricted",
+    "is_draft",
+    "removed",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "version",
+    "assignee_id",
+    "closed_by_id",
+    "created_by_id",
+    "organisation_id",
+    "case_type_id",
+    "priority_id",
+    "queue_id",
+    "resolution_id",
+    "status_id",
+]
 LOG_COLS = ["case_id", "at", "actor_id", "kind", "text", "data", "visible_to_citizen"]
-CONTACT_COLS = "case_id role name email phone address note created_at".split()
+CONTACT_COLS = ["case_id", "role", "name", "email", "phone", "address", "note", "created_at"]
 EVENT_COLS = ["case_id", "name", "payload", "at", "actor_id"]
 LABEL_COLS = ["case_id", "label_id"]
 
@@ -657,7 +781,9 @@ def default_cases(vendor: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cases", type=int, help="default 1,000,000 (PostgreSQL) / 200,000 (SQLite)")
+    parser.add_argument(
+        "--cases", type=int, help="default 1,000,000 (PostgreSQL) / 200,000 (SQLite)"
+    )
     parser.add_argument("--orgs", type=int, default=50)
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--wipe", action="store_true", help="empty the bench database first")
