@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .feeds import AtomReportsFeed, ReportsFeed
 from .views import alerts, api, browse, new_report, pwa, report_page
@@ -30,4 +30,5 @@ urlpatterns = [
     path("bevakning/avsluta/<str:token>/", alerts.unsubscribe, name="unsubscribe"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
+    path("", include("sambruk.fixamingata.stats_urls")),  # statistics (stats_views.py)
 ]
