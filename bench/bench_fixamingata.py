@@ -1,0 +1,497 @@
+"""FixaMinGata at national volume (issue 4, "Performance"). Prints figures; never passes/fails.
+
+Seeds ``--reports`` reports across all 290 kommuner (each kommun a body with 12 categories;
+points sampled inside each kommun with ``sambruk.core.organisations.geo``: uniform points in
+the kommun's bounding box kept only when ``kommuner_at`` maps them back), mixed states, dates
+over two years — PostgreSQL by ``COPY``, SQLite by ``executemany``. Then measures:
+
+* ``GET /open311/v2/requests.json?jurisdiction_id=<kommunkod>&status=open&start_date&end_date``
+  (90-day window) through gunicorn (2 workers) on loopback with a bounded thread-pool load:
+  p50/p95 and requests/s;
+* map pins ``GET /fixamingata/pins/?bbox=…`` (viewport ≤ 500 pins), p95 in-process;
+* report submission rate through ``services.submit_report`` (confirmed at once, i.e. the case
+  is created and delivery scheduled);
+
+and for each the same SQL run directly with ``cursor.execute`` (captured from the request),
+so the framework overhead shows as a ratio.
+
+Small default (``make bench``): 30,000 reports on SQLite. Full size (docs/fixamingata-performance.md)::
+
+    createdb -h 127.0.0.1 -U postgres sambruk_fmgbench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sambruk_fmgbench \\
+        .venv/bin/python bench/bench_fixamingata.py --reports 1000000
+
+``--explain`` prints EXPLAIN ANALYZE of the main queries (PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+DEFAULT_VAR = Path(tempfile.gettempdir()) / "sambruk-bench-fixamingata"
+BENCH_DOMAIN = "bench.fixamingata.example.se"
+CATEGORIES = [
+    "Gatubelysning", "Hål i vägen", "Klotter", "Nedskräpning", "Trafikskyltar", "Parker",
+    "Snöröjning", "Halkbekämpning", "Lekplatser", "Cykelvägar", "Vatten och avlopp", "Övrigt",
+]  # fmt: skip
+STATES = [  # (state, weight)
+    ("unconfirmed", 10), ("confirmed", 18), ("investigating", 6), ("in_progress", 6),
+    ("action_scheduled", 4), ("fixed", 40), ("closed", 6), ("not_responsible", 4),
+    ("unable_to_fix", 3), ("duplicate", 3),
+]  # fmt: skip
+CLOSED = {"closed", "not_responsible", "unable_to_fix", "duplicate"}
+
+
+def setup() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        DEFAULT_VAR.mkdir(exist_ok=True)
+        os.environ.setdefault("SAMBRUK_VAR_DIR", str(DEFAULT_VAR))
+    else:
+        os.environ.setdefault("SAMBRUK_VAR_DIR", tempfile.mkdtemp(prefix="sambruk-fmgbench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sambruk.settings")
+    os.environ["DEBUG"] = "false"
+    os.environ["SAMBRUK_TESTING"] = "false"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from sambruk.core.organisations.models import Organisation
+
+    if Organisation.objects.filter(kommunkod__isnull=False).count() < 290:
+        call_command("load_reference", verbosity=0)
+
+
+def percentile(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, max(0, int(len(values) * q + 0.5) - 1))]
+
+
+# --- seeding ------------------------------------------------------------------------------
+def ensure_config():
+    """A body with 12 categories for each kommun; returns {kommun_id: (body_id, [cat ids])}."""
+    from django.db import transaction
+
+    from sambruk.core.organisations.models import Organisation
+    from sambruk.fixamingata.models import Body, Category
+
+    kommuner = list(Organisation.objects.exclude(kommunkod="").exclude(kommunkod__isnull=True))
+    with transaction.atomic():
+        have = set(Body.objects.filter(national=False).values_list("organisation_id", flat=True))
+        Body.objects.bulk_create(
+            [
+                Body(
+                    organisation=k,
+                    name=k.name,
+                    contact_email=f"felanmalan@{k.kommunkod}.{BENCH_DOMAIN}",
+                )
+                for k in kommuner
+                if k.pk not in have
+            ]
+        )
+        bodies = {b.organisation_id: b for b in Body.objects.filter(national=False)}
+        with_cats = set(Category.objects.values_list("body_id", flat=True))
+        Category.objects.bulk_create(
+            [
+                Category(body=b, name=name, code=f"k{b.organisation_id}-{i}", order=i)
+                for b in bodies.values()
+                if b.pk not in with_cats
+                for i, name in enumerate(CATEGORIES)
+            ]
+        )
+    cats: dict[int, list[int]] = {}
+    for body_id, cat_id in Category.objects.order_by("pk").values_list("body_id", "pk"):
+        cats.setdefault(body_id, []).append(cat_id)
+    return {
+        k.pk: (bodies[k.pk].pk, cats[bodies[k.pk].pk], k.kommunkod)
+        for k in kommuner
+        if k.pk in bodies
+    }
+
+
+def point_pools(codes: list[str], per_kommun: int, rng: random.Random) -> dict[str, list]:
+    """Points inside each kommun: uniform in its bounding box, kept if kommuner_at agrees."""
+    import numpy as np
+    import shapely
+
+    from sambruk.core.organisations import geo
+
+    index = geo.get_index()
+    geom_of = dict(zip(index.codes.tolist(), index.geoms.tolist(), strict=True))
+    nprng = np.random.default_rng(rng.randrange(1 << 30))
+    pools = {}
+    for code in codes:
+        minx, miny, maxx, maxy = shapely.bounds(geom_of[code])
+        got: list = []
+        for _ in range(50):
+            lon = nprng.uniform(minx, maxx, per_kommun * 3)
+            lat = nprng.uniform(miny, maxy, per_kommun * 3)
+            found = geo.kommuner_at(lat, lon)
+            got += [
+                (float(a), float(o)) for a, o, c in zip(lat, lon, found, strict=True) if c == code
+            ]
+            if len(got) >= per_kommun:
+                break
+        pools[code] = got[:per_kommun]
+    return pools
+
+
+def bench_report_count() -> int:
+    from sambruk.fixamingata.models import Report
+
+    return Report.objects.filter(reporter_email__endswith="@" + BENCH_DOMAIN).count()
+
+
+def seed(n: int, config, rng: random.Random) -> None:
+    from django.db import connection
+
+    from sambruk.fixamingata.models import Report
+
+    have = bench_report_count()
+    if have >= n:
+        print(f"{have} bench reports already seeded")
+        return
+    start = time.perf_counter()
+    kommuner = list(config.items())
+    weights = [1 / (i + 1) ** 0.8 for i in range(len(kommuner))]  # a few big kommuner
+    rng.shuffle(weights)
+    pools = point_pools([c[2] for _k, c in kommuner], 400, rng)
+    now = datetime.now(UTC)
+    first_id = (Report.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    states = [s for s, _w in STATES]
+    state_w = [w for _s, w in STATES]
+    cols = [
+        "id", "service_request_id", "body_id", "category_id", "kommun_id", "lat", "lon",
+        "title", "detail", "address_string", "attributes", "media_urls", "reporter_name",
+        "reporter_email", "reporter_phone", "show_name_publicly", "state", "created_at",
+        "updated_at", "confirmed_at", "fixed_at", "closed_at", "source", "idempotency_key",
+        "send_state", "send_method_used", "send_attempts", "send_last_error", "sent_at",
+        "external_id", "hidden", "hidden_reason", "flagged", "original_title",
+        "original_detail", "send_questionnaire",
+    ]  # fmt: skip
+    todo = n - have
+    batch_size = 50_000
+    written = 0
+    while written < todo:
+        rows = []
+        for i in range(min(batch_size, todo - written)):
+            pk = first_id + written + i
+            kommun_id, (body_id, cat_ids, code) = rng.choices(kommuner, weights)[0]
+            lat, lon = rng.choice(pools[code])
+            state = rng.choices(states, state_w)[0]
+            created = now - timedelta(seconds=rng.uniform(0, 730 * 86400))
+            confirmed = None if state == "unconfirmed" else created + timedelta(minutes=5)
+            fixed = closed = None
+            if state == "fixed":
+                fixed = closed = confirmed + timedelta(hours=rng.expovariate(1 / 240))
+            elif state in CLOSED:
+                closed = confirmed + timedelta(hours=rng.expovariate(1 / 120))
+            updated = max(t for t in (created, confirmed, fixed, closed) if t)
+            updated = min(updated, now)
+            sent = state != "unconfirmed"
+            rows.append(
+                (
+                    pk, str(pk), body_id, rng.choice(cat_ids), kommun_id,
+                    round(lat, 6), round(lon, 6), "Fel på gatan", "Beskrivning av felet.",
+                    "", "{}", "[]", "Bench Anmälare", f"r{pk % 5000}@{BENCH_DOMAIN}", "",
+                    False, state, created, updated, confirmed, fixed, closed, "web", "",
+                    "sent" if sent else "unsent", "email" if sent else "", int(sent), "",
+                    confirmed, "", False, "", False, "", "", True,
+                )
+            )  # fmt: skip
+        _write(connection, cols, rows)
+        written += len(rows)
+        print(f"  seeded {have + written}/{n} ({time.perf_counter() - start:.0f} s)", flush=True)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence('fixamingata_report', 'id'), "
+                "(SELECT max(id) FROM fixamingata_report))"
+            )
+            cursor.execute("ANALYZE fixamingata_report")
+        else:
+            cursor.execute("ANALYZE")
+    elapsed = time.perf_counter() - start
+    print(f"seeded {todo} reports in {elapsed:.0f} s ({todo / elapsed:,.0f} rows/s)")
+
+
+def _write(connection, cols, rows) -> None:
+    from django.db import transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY fixamingata_report ({', '.join(cols)}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(cols))
+            cursor.executemany(
+                f"INSERT INTO fixamingata_report ({', '.join(cols)}) VALUES ({marks})",  # noqa: S608
+                rows,
+            )
+
+
+# --- measuring ------------------------------------------------------------------------------
+def captured(client, path):
+    """(response, [(sql, params)]) of one in-process request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+def time_raw(sqls, n) -> list[float]:
+    from django.db import connection
+
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(n):
+            t = time.perf_counter()
+            for sql in sqls:
+                cursor.execute(sql)
+                cursor.fetchall()
+            timings.append((time.perf_counter() - t) * 1000)
+    return timings
+
+
+def time_client(client, paths, n) -> list[float]:
+    timings = []
+    for i in range(n):
+        t = time.perf_counter()
+        response = client.get(paths[i % len(paths)])
+        timings.append((time.perf_counter() - t) * 1000)
+        assert response.status_code == 200
+    return timings
+
+
+def open311_paths(config, n, rng) -> list[str]:
+    from urllib.parse import quote
+
+    end = datetime.now(UTC).replace(microsecond=0)
+    start = end - timedelta(days=90)
+    codes = [c[2] for c in config.values()]
+    return [
+        f"/open311/v2/requests.json?jurisdiction_id={rng.choice(codes)}&status=open"
+        f"&start_date={quote(start.isoformat())}&end_date={quote(end.isoformat())}"
+        for _ in range(n)
+    ]
+
+
+def pin_paths(config, n, rng) -> list[str]:
+    """Viewports of about 4 × 6 km around a point of a random kommun."""
+    from sambruk.fixamingata.models import Report
+
+    paths = []
+    kommun_ids = list(config)
+    while len(paths) < n:
+        lat, lon = (
+            Report.objects.filter(kommun_id=rng.choice(kommun_ids))
+            .values_list("lat", "lon")
+            .first()
+        )
+        paths.append(f"/fixamingata/pins/?bbox={lon - 0.05},{lat - 0.02},{lon + 0.05},{lat + 0.02}")
+    return paths
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gunicorn_load(paths, total, concurrency, max_seconds):
+    port = free_port()
+    env = {**os.environ, "DEBUG": "false", "SAMBRUK_TESTING": "false"}
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+    def get(path):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        t = time.perf_counter()
+        conn.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"gunicorn answered {response.status} for {path}")
+        return (time.perf_counter() - t) * 1000
+
+    try:
+        for _ in range(300):
+            try:
+                get("/healthz")
+                break
+            except (OSError, SystemExit):
+                time.sleep(0.1)
+        for path in paths[:20]:  # warm both workers
+            get(path)
+        deadline = time.perf_counter() + max_seconds
+        timings = []
+        start = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            futures = [
+                pool.submit(lambda p: get(p) if time.perf_counter() < deadline else None, p)
+                for p in (paths[i % len(paths)] for i in range(total))
+            ]
+            timings = [f.result() for f in futures]
+        timings = [t for t in timings if t is not None]
+        elapsed = time.perf_counter() - start
+        return timings, len(timings) / elapsed
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def submission_rate(config, n, rng) -> tuple[float, list[float]]:
+    from sambruk.fixamingata import services
+    from sambruk.fixamingata.models import Category, Report, Source
+
+    kommun_ids = list(config)
+    plan = []
+    for i in range(n):
+        kommun_id = rng.choice(kommun_ids)
+        lat, lon = Report.objects.filter(kommun_id=kommun_id).values_list("lat", "lon").first()
+        plan.append((Category.objects.get(pk=config[kommun_id][1][i % 12]), lat, lon))
+    for category, lat, lon in plan[:10]:  # warm: case setup per kommun
+        services.submit_report(
+            lat=lat, lon=lon, category=category, title="Uppvärmning", detail="", photos=[],
+            name="Bench", email=f"warm@{BENCH_DOMAIN}", phone="", show_name=False,
+            source=Source.STAFF,
+        )  # fmt: skip
+    timings = []
+    start = time.perf_counter()
+    for category, lat, lon in plan:
+        t = time.perf_counter()
+        services.submit_report(
+            lat=lat, lon=lon, category=category, title="Trasig gatlykta",
+            detail="Lyktan är släckt.", photos=[], name="Bench Anmälare",
+            email=f"submit@{BENCH_DOMAIN}", phone="", show_name=False, source=Source.STAFF,
+        )  # fmt: skip
+        timings.append((time.perf_counter() - t) * 1000)
+    return n / (time.perf_counter() - start), timings
+
+
+def raw_insert_ms(config, n) -> list[float]:
+    """The report's own INSERT, alone (what submission costs at the SQL level)."""
+    from django.db import connection, transaction
+
+    kommun_id, (body_id, cats, _code) = next(iter(config.items()))
+    now = datetime.now(UTC)
+    sql = (
+        "INSERT INTO fixamingata_report (body_id, category_id, kommun_id, lat, lon, title, detail,"
+        " address_string, attributes, media_urls, reporter_name, reporter_email, reporter_phone,"
+        " show_name_publicly, state, created_at, updated_at, source, idempotency_key, send_state,"
+        " send_method_used, send_attempts, send_last_error, external_id, hidden, hidden_reason,"
+        " flagged, original_title, original_detail, send_questionnaire) VALUES (%s, %s, %s, 60.6,"
+        " 16.7, 'x', '', '', '{}', '[]', '', '', '', false, 'confirmed', %s, %s, 'staff', '',"
+        " 'unsent', '', 0, '', '', false, '', false, '', '', true)"
+    )
+    timings = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            for _ in range(n):
+                t = time.perf_counter()
+                cursor.execute(sql, [body_id, cats[0], kommun_id, now, now])
+                timings.append((time.perf_counter() - t) * 1000)
+        transaction.set_rollback(True)
+    return timings
+
+
+def explain(sqls_by_name):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for name, sqls in sqls_by_name.items():
+            main = max(sqls, key=len)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + main)
+            print(f"\n-- EXPLAIN ANALYZE: {name}\n" + "\n".join(r[0] for r in cursor.fetchall()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=None)
+    parser.add_argument("--requests", type=int, default=None, help="gunicorn requests")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--max-seconds", type=float, default=60)
+    parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--explain", action="store_true")
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+    from django.test import Client
+
+    vendor = connection.vendor
+    n = args.reports or (1_000_000 if vendor == "postgresql" else 30_000)
+    total = args.requests or (3000 if vendor == "postgresql" else 600)
+    rng = random.Random(4)
+    config = ensure_config()
+    seed(n, config, rng)
+    print(f"database: {vendor}, bench reports: {bench_report_count():,}")
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    rows = []
+    # Open311 list
+    o_paths = open311_paths(config, 200, rng)
+    _resp, o_sql = captured(client, o_paths[0])
+    sizes = [len(client.get(p).json()) for p in o_paths[:50]]
+    o_inproc = time_client(client, o_paths, 300)
+    o_raw = time_raw(o_sql, 300)
+    o_http, o_rps = gunicorn_load(o_paths, total, args.concurrency, args.max_seconds)
+    rows.append(("Open311 requests.json (gunicorn 2 workers)", o_http, o_raw, o_rps))
+    rows.append(("Open311 requests.json (in-process)", o_inproc, o_raw, None))
+    print(f"Open311 answers: median {statistics.median(sizes)} requests, max {max(sizes)}")
+    # Pins
+    p_paths = pin_paths(config, 100, rng)
+    _resp, p_sql = captured(client, p_paths[0])
+    pins = [len(client.get(p).json()["pins"]) for p in p_paths[:50]]
+    p_inproc = time_client(client, p_paths, 300)
+    p_raw = time_raw(p_sql, 300)
+    rows.append(("Map pins (in-process)", p_inproc, p_raw, None))
+    print(f"pins per viewport: median {statistics.median(pins)}, max {max(pins)}")
+    # Submission
+    rate, s_ms = submission_rate(config, args.submissions, rng)
+    s_raw = raw_insert_ms(config, 300)
+    rows.append(("submit_report (case + delivery scheduled)", s_ms, s_raw, rate))
+
+    print(f"\n{'scenario':<44} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'raw SQL p50':>11} "
+          f"{'ratio':>6} {'per s':>7}")  # fmt: skip
+    for name, ms, raw, per_s in rows:
+        p50, p95, raw50 = percentile(ms, 0.5), percentile(ms, 0.95), percentile(raw, 0.5)
+        print(
+            f"{name:<44} {len(ms):>5} {p50:>8.1f} {p95:>8.1f} {raw50:>11.2f} "
+            f"{p50 / raw50 if raw50 else 0:>6.1f} {'' if per_s is None else f'{per_s:.0f}':>7}"
+        )
+    print("\ntargets: Open311 list p95 < 100 ms and ≥ 300 req/s on 2 cores; pins p95 < 50 ms; "
+          "submission ≥ 100/s")  # fmt: skip
+    if args.explain:
+        explain({"Open311 list": o_sql, "pins": p_sql})
+
+
+if __name__ == "__main__":
+    main()
