@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from sambruk.cases.tests.factories import caseworker
 from sambruk.core.accounts.models import DemoDevice
 from sambruk.core.notifications.tests.conftest import (  # noqa: F401
-    running_smtp,  # noqa: F811 (the fixture imported above)
+    running_smtp,
     smtp_server,
 )
 from sambruk.fixamingata.casesetup import ensure_case_setup

@@ -106,13 +106,14 @@ def schedule_delivery(report) -> None:
         transaction.on_commit(lambda: fn(type(report).objects.get(pk=pk)), robust=True)
 
 
-def send_mail(to: str, template: str, context: dict, organisation=None) -> None:
+def send_mail(to: str, template: str, context: dict, organisation=None, headers=None) -> None:
     if to:
         queue_email(
             to=to,
             template=f"fixamingata/email/{template}",
             context=context,
             organisation=organisation,
+            headers=headers,
         )
 
 

@@ -146,6 +146,7 @@ def send_alerts(now=None) -> int:
         items = _new_items(alert, since, until)
         with transaction.atomic():
             if items:
+                unsubscribe_url = absolute("fixamingata:unsubscribe", token=alert.unsubscribe_token)
                 send_mail(
                     alert.email,
                     "alert",
@@ -154,9 +155,12 @@ def send_alerts(now=None) -> int:
                         "items": items,
                         "report_url": report_url(alert.report) if alert.report else "",
                         "urls": [report_url(getattr(i, "report", i)) for i in items],
-                        "unsubscribe_url": absolute(
-                            "fixamingata:unsubscribe", token=alert.unsubscribe_token
-                        ),
+                        "unsubscribe_url": unsubscribe_url,
+                    },
+                    # RFC 2369 / RFC 8058: one-click unsubscribe from the mail client.
+                    headers={
+                        "List-Unsubscribe": f"<{unsubscribe_url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                     },
                 )
                 sent += 1

@@ -507,3 +507,33 @@ def test_manifest_and_service_worker(client, db):
     assert sw["Content-Type"].startswith("application/javascript")
     assert sw["Service-Worker-Allowed"] == "/fixamingata/"
     assert "/static/fixamingata/fmg.js" in sw.content.decode()
+
+
+@MAIL
+def test_alert_mail_has_one_click_list_unsubscribe(client, world, running_smtp, django_user_model):
+    user = django_user_model.objects.create_user(email="bevakare@example.se", password="x-L-1")
+    client.force_login(user)  # own address: confirmed at once
+    client.post(
+        "/fixamingata/bevaka/",
+        {"kind": "new_in_kommun", "kommun": "2181", "email": "bevakare@example.se"},
+    )
+    alert = Alert.objects.get()
+    assert alert.active
+    client.logout()
+    confirmed_report(world, title="Ny lykta")
+    assert services.send_alerts() == 1
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        mail = [m for m in running_smtp.messages if m["To"] == "bevakare@example.se"]
+        if mail:
+            break
+        time.sleep(0.05)
+    header = str(mail[0]["List-Unsubscribe"]).strip()
+    assert header.startswith("<http") and header.endswith(
+        f"/fixamingata/bevakning/avsluta/{alert.unsubscribe_token}/>"
+    )
+    assert mail[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = "/" + header.strip("<>").split("://", 1)[1].split("/", 1)[1]
+    client.__class__(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
+    alert.refresh_from_db()
+    assert alert.unsubscribed_at is not None
