@@ -426,3 +426,18 @@ def test_wrong_method_is_405_in_the_spec_format(client, w):
     response = client.post(BASE + "services.json", J)
     assert response.status_code == 405
     assert json_of(response)[0]["code"] == 405
+
+
+def test_request_list_query_count_does_not_grow_with_rows(client, reports, w):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert len(json_of(get(client, "requests.json", **J))) == 4
+    for _n in range(6):
+        make_report(w.cat(w.sandviken_body, "Klotter"), lat=SANDVIKEN[0], lon=SANDVIKEN[1])
+    with CaptureQueriesContext(connection) as many:
+        assert len(json_of(get(client, "requests.json", **J))) == 10
+    assert len(many) == len(few) <= 4
+    report_queries = [q["sql"] for q in many if 'FROM "fixamingata_report"' in q["sql"]]
+    assert len(report_queries) == 1
