@@ -47,7 +47,9 @@ def main() -> None:
     t0 = time.perf_counter()
     with transaction.atomic():
         orgs = Organisation.objects.bulk_create(
-            Organisation(type="kommun", name=f"Benchkommun {i}", slug=f"bench-{i}", kommunkod=f"{8000 + i}")
+            Organisation(
+                type="kommun", name=f"Benchkommun {i}", slug=f"bench-{i}", kommunkod=f"{8000 + i}"
+            )
             for i in range(args.organisations)
         )
         users = User.objects.bulk_create(
@@ -85,7 +87,9 @@ def main() -> None:
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(f"database: {connection.vendor}")
     print(f"seeded {args.organisations} organisations, {args.users} users in {seed:.2f} s")
-    print(f"start page GET /  n={args.requests}  p50={p50:.1f} ms  p95={p95:.1f} ms  max={timings[-1]:.1f} ms")
+    print(
+        f"start page GET /  n={args.requests}  p50={p50:.1f} ms  p95={p95:.1f} ms  max={timings[-1]:.1f} ms"
+    )
     print("target: p95 < 50 ms")
 
 

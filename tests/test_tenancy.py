@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from model_bakery import baker
 from rest_framework.test import APIClient
@@ -32,7 +33,7 @@ def tenant_models() -> list[type[models.Model]]:
         if field_name is None:
             try:
                 field = model._meta.get_field("organisation")
-            except Exception:
+            except FieldDoesNotExist:
                 continue
             if not isinstance(field, models.ForeignKey):
                 continue
@@ -113,13 +114,17 @@ def test_restrict_hides_other_tenants_rows(two_tenants, model):
     )
     row_a = make_row(model, a)
     row_b = make_row(model, b)
-    visible = set(model._default_manager.all().restrict(user_a, view_permission(model)).values_list("pk", flat=True))
+    visible = set(
+        model._default_manager.all()
+        .restrict(user_a, view_permission(model))
+        .values_list("pk", flat=True)
+    )
     assert row_a.pk in visible
     assert row_b.pk not in visible
 
 
 def _api_endpoints():
-    for prefix, viewset, basename in router_registrations():
+    for prefix, viewset, _basename in router_registrations():
         model = getattr(getattr(viewset, "queryset", None), "model", None)
         if model is None:
             model = getattr(viewset, "tenant_model", None)
@@ -170,9 +175,12 @@ def test_api_client_sees_only_its_organisation(two_tenants):
         actor=None, organisation=a, name="Integration", scopes=["organisations.view_orgunit"]
     )
     visible = set(
-        OrgUnit.objects.restrict(client_obj.user, "organisations.view_orgunit").values_list("pk", flat=True)
+        OrgUnit.objects.restrict(client_obj.user, "organisations.view_orgunit").values_list(
+            "pk", flat=True
+        )
     )
     assert visible == {unit_a.pk}
+    assert unit_b.pk not in visible
     assert AuditEvent.objects.filter(object_type="api.apiclient", action="create").exists()
 
     api = APIClient()

@@ -14,7 +14,13 @@ DEMO_USERS = [
     ("handlaggare@sandviken.example.se", "Hans Handläggare", "2181", "caseworker", False),
     ("granskare@sandviken.example.se", "Greta Granskare", "2181", "auditor", False),
     ("handlaggare@gavle.example.se", "Göran Gävlesson", "2180", "caseworker", False),
-    ("trafikverket@trafikverket.example.se", "Tina Trafiksson", "trafikverket", "caseworker", False),
+    (
+        "trafikverket@trafikverket.example.se",
+        "Tina Trafiksson",
+        "trafikverket",
+        "caseworker",
+        False,
+    ),
 ]
 # Extra roles for demo users.
 DEMO_EXTRA_ROLES = [
@@ -28,7 +34,15 @@ DEMO_PERSONS = [
     ("191212121212", "Tolvan", "Tolvansson", "Testgatan 12", "81130", "Sandviken", "ingen"),
     ("198112189876", "Testa", "Påhittadsson", "Exempelvägen 3", "81131", "Sandviken", "ingen"),
     ("197010632391", "Sam", "Samordnare", "Provgränd 1", "80320", "Gävle", "ingen"),
-    ("199001012385", "Skyddad", "Demoperson", "Hemlig adress 9", "81134", "Sandviken", "skyddad_folkbokforing"),
+    (
+        "199001012385",
+        "Skyddad",
+        "Demoperson",
+        "Hemlig adress 9",
+        "81134",
+        "Sandviken",
+        "skyddad_folkbokforing",
+    ),
     ("196503152388", "Markerad", "Demosson", "Lönnvägen 7", "80311", "Gävle", "sekretessmarkering"),
     ("200402292387", "Skottdag", "Fiktivsson", "Skottårsgatan 29", "81135", "Sandviken", "ingen"),
 ]
@@ -65,15 +79,20 @@ def load_core_demo(log) -> None:
         created = 0
         for email, name, org_key, role, superuser in DEMO_USERS:
             user, was_created = User.objects.get_or_create(
-                email=email, defaults={"full_name": name, "is_staff": superuser, "is_superuser": superuser}
+                email=email,
+                defaults={"full_name": name, "is_staff": superuser, "is_superuser": superuser},
             )
             if was_created:
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
                 created += 1
-            DemoDevice.objects.get_or_create(user=user, defaults={"name": "Demo", "confirmed": True})
+            DemoDevice.objects.get_or_create(
+                user=user, defaults={"name": "Demo", "confirmed": True}
+            )
             if role:
-                Membership.objects.get_or_create(user=user, organisation=_organisation(org_key), role=role)
+                Membership.objects.get_or_create(
+                    user=user, organisation=_organisation(org_key), role=role
+                )
         for email, org_key, role in DEMO_EXTRA_ROLES:
             Membership.objects.get_or_create(
                 user=User.objects.get(email=email), organisation=_organisation(org_key), role=role

@@ -10,7 +10,10 @@ class LoginForm(forms.Form):
     username = forms.EmailField(
         label=_("E-postadress"),
         widget=forms.EmailInput(attrs={"autocomplete": "username", "autofocus": True}),
-        error_messages={"required": _("Ange din e-postadress."), "invalid": _("Ange en giltig e-postadress.")},
+        error_messages={
+            "required": _("Ange din e-postadress."),
+            "invalid": _("Ange en giltig e-postadress."),
+        },
     )
     password = forms.CharField(
         label=_("Lösenord"),

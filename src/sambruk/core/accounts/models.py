@@ -41,7 +41,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-postadress"), unique=True)
     full_name = models.CharField(_("namn"), max_length=200, blank=True)
-    kind = models.CharField(_("typ"), max_length=10, choices=UserKind.choices, default=UserKind.STAFF)
+    kind = models.CharField(
+        _("typ"), max_length=10, choices=UserKind.choices, default=UserKind.STAFF
+    )
     civic_number = models.CharField(_("personnummer"), max_length=12, blank=True, db_index=True)
     language = models.CharField(_("språk"), max_length=5, choices=settings.LANGUAGES, default="sv")
     is_staff = models.BooleanField(
@@ -112,10 +114,12 @@ class DemoDevice(Device):
     start with demo mode on, so it can never open a production account.
     """
 
-    DEMO_TOKEN = "000000"
+    DEMO_TOKEN = "000000"  # noqa: S105 (the documented demo code; refused outside demo mode)
 
     class Meta:
         verbose_name = _("demoenhet för tvåstegsinloggning")
 
     def verify_token(self, token) -> bool:
-        return bool(settings.DEMO_MODE and not settings.PRODUCTION and str(token) == self.DEMO_TOKEN)
+        return bool(
+            settings.DEMO_MODE and not settings.PRODUCTION and str(token) == self.DEMO_TOKEN
+        )

@@ -90,7 +90,9 @@ def otp_setup_view(request):
             otp_login(request, device)
             messages.success(request, _("Tvåstegsverifieringen är aktiverad."))
             return redirect(request.session.pop(NEXT_SESSION_KEY, "/"))
-        form.add_error("token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt."))
+        form.add_error(
+            "token", _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt.")
+        )
     secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,

@@ -30,7 +30,9 @@ class ApiClient(models.Model):
     user = models.OneToOneField(
         "accounts.User", on_delete=models.CASCADE, related_name="api_client", editable=False
     )
-    token_prefix = models.CharField(_("tokenprefix"), max_length=TOKEN_PREFIX_LENGTH, editable=False)
+    token_prefix = models.CharField(
+        _("tokenprefix"), max_length=TOKEN_PREFIX_LENGTH, editable=False
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("behörigheter"), default=list, blank=True)
     active = models.BooleanField(_("aktiv"), default=True)

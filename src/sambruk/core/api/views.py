@@ -27,7 +27,11 @@ class MeView(APIView):
         client = getattr(user, "api_client", None) if user.kind == "api" else None
         if client is not None:
             orgs.append(
-                {"id": client.organisation_id, "name": client.organisation.name, "permissions": sorted(client.scopes)}
+                {
+                    "id": client.organisation_id,
+                    "name": client.organisation.name,
+                    "permissions": sorted(client.scopes),
+                }
             )
         else:
             for m in user.memberships.select_related("organisation"):

@@ -7,7 +7,15 @@ from .models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the application offers no way to edit or delete audit events."""
 
-    list_display = ["at", "actor_label", "organisation", "action", "object_type", "object_id", "purpose"]
+    list_display = [
+        "at",
+        "actor_label",
+        "organisation",
+        "action",
+        "object_type",
+        "object_id",
+        "purpose",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_label", "object_id", "person_civic_number"]
     date_hierarchy = "at"

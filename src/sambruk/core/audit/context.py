@@ -13,5 +13,6 @@ class AuditContext:
 
 
 current: contextvars.ContextVar[AuditContext] = contextvars.ContextVar(
-    "sambruk_audit_context", default=AuditContext()
+    "sambruk_audit_context",
+    default=AuditContext(),  # noqa: B039 (a frozen dataclass: immutable)
 )

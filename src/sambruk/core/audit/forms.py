@@ -18,7 +18,9 @@ class PersonLogForm(forms.Form):
         label=_("Syfte med uppföljningen"),
         max_length=200,
         initial=_("Logguppföljning"),
-        help_text=_("Sparas i loggen, till exempel ett diarienummer eller en begäran om registerutdrag."),
+        help_text=_(
+            "Sparas i loggen, till exempel ett diarienummer eller en begäran om registerutdrag."
+        ),
     )
 
     def clean(self):

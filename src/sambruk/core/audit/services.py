@@ -33,7 +33,9 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         if organisation is None:
-            organisation = getattr(obj, "organisation", None) if hasattr(obj, "organisation_id") else None
+            organisation = (
+                getattr(obj, "organisation", None) if hasattr(obj, "organisation_id") else None
+            )
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     return AuditEvent.objects.create(
@@ -66,7 +68,9 @@ def record_read(*, actor, obj=None, person=None, purpose: str = "", organisation
     )
 
 
-def record_reads(*, actor, objects, person_attr: str | None = None, purpose: str = "", organisation=None):
+def record_reads(
+    *, actor, objects, person_attr: str | None = None, purpose: str = "", organisation=None
+):
     """Audit a list read: one event per object (bulk insert)."""
     ctx = current.get()
     label = _label(actor)[:254]

@@ -33,7 +33,10 @@ class PersonLogView(PermissionRequiredMixin, View):
             pnr = form.cleaned_data["personnummer"]
             events = list(
                 events_for_person(
-                    request.user, pnr, since=form.cleaned_data["since"], until=form.cleaned_data["until"]
+                    request.user,
+                    pnr,
+                    since=form.cleaned_data["since"],
+                    until=form.cleaned_data["until"],
                 )[: PAGE_LIMIT + 1]
             )
             self._audit(request, pnr, form.cleaned_data["purpose"], AuditAction.READ)
@@ -71,7 +74,9 @@ class PersonLogExportView(PersonLogView):
     def get(self, request):
         form = PersonLogForm(request.GET or None)
         if not form.is_valid():
-            return render(request, "audit/person_log.html", {"form": form, "events": None}, status=400)
+            return render(
+                request, "audit/person_log.html", {"form": form, "events": None}, status=400
+            )
         pnr = form.cleaned_data["personnummer"]
         events = events_for_person(
             request.user, pnr, since=form.cleaned_data["since"], until=form.cleaned_data["until"]

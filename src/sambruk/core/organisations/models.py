@@ -24,11 +24,19 @@ class Organisation(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     slug = models.SlugField(_("kortnamn"), max_length=80, unique=True)
     kommunkod = models.CharField(
-        _("kommunkod"), max_length=4, unique=True, null=True, blank=True, validators=[validate_kommunkod]
+        _("kommunkod"),
+        max_length=4,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_kommunkod],
     )
     lanskod = models.CharField(_("länskod"), max_length=2, blank=True)
     organisationsnummer = models.CharField(
-        _("organisationsnummer"), max_length=11, blank=True, validators=[validate_organisationsnummer]
+        _("organisationsnummer"),
+        max_length=11,
+        blank=True,
+        validators=[validate_organisationsnummer],
     )
     email = models.EmailField(_("e-post"), blank=True)
     website = models.URLField(_("webbplats"), blank=True)
@@ -71,7 +79,9 @@ class OrgUnit(models.Model):
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
-    kind = models.CharField(_("typ"), max_length=16, choices=OrgUnitKind.choices, default=OrgUnitKind.ENHET)
+    kind = models.CharField(
+        _("typ"), max_length=16, choices=OrgUnitKind.choices, default=OrgUnitKind.ENHET
+    )
     name = models.CharField(_("namn"), max_length=200)
     code = models.CharField(_("kod"), max_length=40, blank=True)
 
@@ -83,7 +93,9 @@ class OrgUnit(models.Model):
         verbose_name = _("organisatorisk enhet")
         verbose_name_plural = _("organisatoriska enheter")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "parent", "name"], name="orgunit_unique_name")
+            models.UniqueConstraint(
+                fields=["organisation", "parent", "name"], name="orgunit_unique_name"
+            )
         ]
 
     def __str__(self) -> str:
@@ -94,6 +106,8 @@ class OrgUnit(models.Model):
         ids = [self.pk]
         frontier = [self.pk]
         while frontier:
-            frontier = list(OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            frontier = list(
+                OrgUnit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+            )
             ids.extend(frontier)
         return ids

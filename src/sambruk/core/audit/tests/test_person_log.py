@@ -29,7 +29,8 @@ def test_auditor_sees_who_read_the_person_in_own_organisation(client, login, set
     a, b, person, auditor = setting
     login(client, auditor)
     response = client.get(
-        reverse("audit:person_log"), {"personnummer": "19121212-1212", "purpose": "Registerutdrag 42"}
+        reverse("audit:person_log"),
+        {"personnummer": "19121212-1212", "purpose": "Registerutdrag 42"},
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -61,10 +62,14 @@ def test_csv_export(client, login, setting):
 def test_invalid_personnummer_gets_a_swedish_message(client, login, setting):
     *_, auditor = setting
     login(client, auditor)
-    response = client.get(reverse("audit:person_log"), {"personnummer": "121212-1213", "purpose": "x"})
+    response = client.get(
+        reverse("audit:person_log"), {"personnummer": "121212-1213", "purpose": "x"}
+    )
     assert response.status_code == 200
     assert "fel kontrollsiffra" in response.content.decode()
-    response = client.get(reverse("audit:person_log_export"), {"personnummer": "nej", "purpose": "x"})
+    response = client.get(
+        reverse("audit:person_log_export"), {"personnummer": "nej", "purpose": "x"}
+    )
     assert response.status_code == 400
 
 

@@ -10,12 +10,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION or not settings.DEMO_MODE:
-            raise CommandError("Demodata kan bara läsas in i demoläge (SAMBRUK_DEMO=true), aldrig i produktion.")
+            raise CommandError(
+                "Demodata kan bara läsas in i demoläge (SAMBRUK_DEMO=true), aldrig i produktion."
+            )
         for loader in loaders():
             loader.load(lambda msg: self.stdout.write(msg))
         if options["verbosity"] >= 1:
             self.stdout.write("")
-            self.stdout.write("Demoinloggningar (lösenord %s, engångskod 000000):" % DEMO_PASSWORD)
-            for email, name, org, role, superuser in DEMO_USERS:
+            self.stdout.write(f"Demoinloggningar (lösenord {DEMO_PASSWORD}, engångskod 000000):")
+            for email, _name, _org, role, superuser in DEMO_USERS:
                 what = "plattformsadministratör" if superuser else role
                 self.stdout.write(f"  {email:40} {what}")
