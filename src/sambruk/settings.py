@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "sambruk.cases",
     "sambruk.workspace",
     "sambruk.fixamingata",
+    "sambruk.eforms",
 ]
 
 MIDDLEWARE = [

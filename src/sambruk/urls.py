@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/", include("sambruk.core.api.urls")),
     path("open311/v2/", include("sambruk.fixamingata.open311_urls")),
     path("fixamingata/", include("sambruk.fixamingata.urls")),
+    path("e-tjanster/", include("sambruk.eforms.urls")),
     path("", include("sambruk.core.web.urls")),
 ]
 
