@@ -118,12 +118,22 @@ class CaseViewSet(
 
     def get_queryset(self):
         user = self.request.user
+        # The small configuration rows are fetched by id (one trivial query each) rather
+        # than joined: with seven joins PostgreSQL spent far longer planning a list query
+        # than running it (docs/cases-performance.md). The tsvector is never needed here.
         queryset = (
             Case.objects.visible_to(user)
-            .select_related(
-                "organisation", "case_type", "queue", "status", "priority", "assignee", "resolution"
+            .defer("search_vector")
+            .prefetch_related(
+                "organisation",
+                "case_type",
+                "queue",
+                "status",
+                "priority",
+                "assignee",
+                "resolution",
+                "labels",
             )
-            .prefetch_related("labels")
         )
         return with_unread(queryset, user)
 
