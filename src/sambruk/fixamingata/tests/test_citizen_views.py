@@ -537,3 +537,26 @@ def test_alert_mail_has_one_click_list_unsubscribe(client, world, running_smtp, 
     client.__class__(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
     alert.refresh_from_db()
     assert alert.unsubscribed_at is not None
+
+
+def test_extra_questions_of_the_category_are_asked_and_validated(client, world):
+    cat = world.cat(world.sandviken_body, "Gatubelysning")
+    cat.attributes = [
+        {
+            "code": "antal",
+            "datatype": "singlevaluelist",
+            "required": True,
+            "order": 1,
+            "description": "Hur många lampor är släckta?",
+            "values": [{"key": "1", "name": "En"}, {"key": "flera", "name": "Flera"}],
+        }
+    ]
+    cat.save()
+    page = client.get("/fixamingata/rapportera/", {"lat": SANDVIKEN[0], "lon": SANDVIKEN[1]})
+    assert f'name="attr-{cat.pk}-antal"' in page.content.decode()
+    missing = client.post("/fixamingata/rapportera/", form_data(world))
+    assert missing.status_code == 400
+    assert "Hur många lampor är släckta? måste anges." in missing.content.decode()
+    assert Report.objects.count() == 0
+    client.post("/fixamingata/rapportera/", form_data(world, **{f"attr-{cat.pk}-antal": "flera"}))
+    assert Report.objects.get().attributes == {"antal": "flera"}
