@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "sambruk.core.accounts.eleg.session.CitizenSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -260,11 +261,44 @@ CASES_REPLY_DOMAIN = env.str("CASES_REPLY_DOMAIN", default="") or DEFAULT_FROM_E
 CASES_MAX_ATTACHMENT_BYTES = env.int("CASES_MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 CASES_DUE_SOON_DAYS = env.int("CASES_DUE_SOON_DAYS", default=2)
 
+# --- FixaMinGata -----------------------------------------------------------------------
+FIXAMINGATA_TILE_URL = env.str(
+    "FIXAMINGATA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+FIXAMINGATA_TILE_ATTRIBUTION = env.str(
+    "FIXAMINGATA_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+FIXAMINGATA_GEOCODER_URL = env.str("FIXAMINGATA_GEOCODER_URL", default="")
+
+
+def _origin(url: str) -> list[str]:
+    """The scheme://host of a URL template, for the CSP (tile servers, geocoder)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(
+        url.replace("{s}", "a").replace("{z}", "0").replace("{x}", "0").replace("{y}", "0")
+    )
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # --- Public URL and e-legitimation ----------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ELEG_OIDC_ISSUER = env.str("ELEG_OIDC_ISSUER", default="")
 ELEG_OIDC_CLIENT_ID = env.str("ELEG_OIDC_CLIENT_ID", default="")
 ELEG_OIDC_CLIENT_SECRET = env.str("ELEG_OIDC_CLIENT_SECRET", default="")
+ELEG_OIDC_SCOPES = env.str(
+    "ELEG_OIDC_SCOPES", default="openid profile https://id.oidc.se/scope/naturalPersonNumber"
+)
+ELEG_OIDC_LOA_CLAIM = env.str("ELEG_OIDC_LOA_CLAIM", default="acr")
+ELEG_OIDC_ACR_VALUES = env.str("ELEG_OIDC_ACR_VALUES", default="")
+ELEG_SIGNER = env.str("ELEG_SIGNER", default="")  # oidc | bankid | demo ("" = automatic)
+CITIZEN_IDLE_TIMEOUT_SECONDS = env.int("CITIZEN_IDLE_TIMEOUT_SECONDS", default=15 * 60)
+CITIZEN_IDLE_WARNING_SECONDS = env.int("CITIZEN_IDLE_WARNING_SECONDS", default=120)
+BANKID_BASE_URL = env.str("BANKID_BASE_URL", default="https://appapi2.test.bankid.com/rp/v6.0")
+BANKID_CLIENT_CERT = env.str("BANKID_CLIENT_CERT", default="")
+BANKID_CLIENT_KEY = env.str("BANKID_CLIENT_KEY", default="")
+BANKID_CA_CERT = env.str("BANKID_CA_CERT", default="")
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -314,10 +348,19 @@ SILENCED_SYSTEM_CHECKS = ["security.W019"] if not PRODUCTION else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "img-src": ["'self'", "data:", *env.list("CSP_IMG_SRC", default=[])],
+        "img-src": [
+            "'self'",
+            "data:",
+            *_origin(FIXAMINGATA_TILE_URL),
+            *env.list("CSP_IMG_SRC", default=[]),
+        ],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "connect-src": ["'self'", *env.list("CSP_CONNECT_SRC", default=[])],
+        "connect-src": [
+            "'self'",
+            *_origin(FIXAMINGATA_GEOCODER_URL),
+            *env.list("CSP_CONNECT_SRC", default=[]),
+        ],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
         "base-uri": ["'self'"],
