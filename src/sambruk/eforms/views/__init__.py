@@ -1,0 +1,1 @@
+"""E-service views, one module per audience (``editor`` for staff; citizen views beside it)."""
