@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, create, help, lists, search, statistics
+from .views import case, config, create, help, lists, search, statistics
 
 app_name = "workspace"
 urlpatterns = [
@@ -18,6 +18,49 @@ urlpatterns = [
         name="statistics_export",
     ),
     path("hjalp/", help.HelpView.as_view(), name="help"),
+    # Inställningar: the organisation's case configuration (cases.manage_config)
+    path("installningar/", config.ConfigIndexView.as_view(), name="config"),
+    path("installningar/<int:org>/", config.ConfigOrganisationView.as_view(), name="config_org"),
+    path(
+        "installningar/<int:org>/arendetyper/<int:pk>/overgangar/",
+        config.TransitionMatrixView.as_view(),
+        name="config_transitions",
+    ),
+    path(
+        "installningar/<int:org>/<slug:kind>/ny/",
+        config.ConfigEditView.as_view(),
+        name="config_create",
+    ),
+    path(
+        "installningar/<int:org>/<slug:kind>/<int:pk>/",
+        config.ConfigDetailView.as_view(),
+        name="config_detail",
+    ),
+    path(
+        "installningar/<int:org>/<slug:kind>/<int:pk>/andra/",
+        config.ConfigEditView.as_view(),
+        name="config_edit",
+    ),
+    path(
+        "installningar/<int:org>/<slug:kind>/<int:pk>/ta-bort/",
+        config.ConfigDeleteView.as_view(),
+        name="config_delete",
+    ),
+    path(
+        "installningar/<int:org>/<slug:parent_kind>/<int:parent>/<slug:kind>/ny/",
+        config.ConfigEditView.as_view(),
+        name="config_child_create",
+    ),
+    path(
+        "installningar/<int:org>/<slug:parent_kind>/<int:parent>/<slug:kind>/<int:pk>/andra/",
+        config.ConfigEditView.as_view(),
+        name="config_child_edit",
+    ),
+    path(
+        "installningar/<int:org>/<slug:parent_kind>/<int:parent>/<slug:kind>/<int:pk>/ta-bort/",
+        config.ConfigDeleteView.as_view(),
+        name="config_child_delete",
+    ),
     path("<int:pk>/", case.CaseView.as_view(), name="case"),
     path("<int:pk>/flik/<slug:tab>/", case.CaseTabView.as_view(), name="case_tab"),
     path("<int:pk>/atgard/<slug:action>/", case.CaseActionView.as_view(), name="action"),

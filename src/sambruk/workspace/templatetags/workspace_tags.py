@@ -23,7 +23,10 @@ SECTIONS = {
 @register.simple_tag(takes_context=True)
 def ws_section(context) -> str:
     match = getattr(context.get("request"), "resolver_match", None)
-    return SECTIONS.get(getattr(match, "url_name", ""), "")
+    name = getattr(match, "url_name", "") or ""
+    if name.startswith("config"):
+        return "config"
+    return SECTIONS.get(name, "")
 
 
 @register.simple_tag
