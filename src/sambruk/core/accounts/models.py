@@ -51,6 +51,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("aktiv"), default=True)
     date_joined = models.DateTimeField(_("skapad"), default=timezone.now)
+    # Citizen e-legitimation: bumping the epoch ends every session of the user ("logga ut
+    # överallt"); the level of assurance of the latest e-legitimation is kept for display.
+    session_epoch = models.PositiveIntegerField(_("sessionsepok"), default=0, editable=False)
+    last_loa = models.CharField(_("senaste tillitsnivå"), max_length=200, blank=True)
 
     objects = UserManager()
 

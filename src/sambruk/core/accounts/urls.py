@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("tvastegs/", views.otp_view, name="otp"),
     path("tvastegs/aktivera/", views.otp_setup_view, name="otp_setup"),
     path("logga-ut/", views.logout_view, name="logout"),
+    # Citizen e-legitimation (namespace accounts:eleg).
+    path("e-legitimation/", include("sambruk.core.accounts.eleg.urls")),
 ]
