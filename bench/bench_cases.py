@@ -62,12 +62,13 @@ class Runner:
         """Call ``fn(i)`` (returns an HTTP response or None) n times; keep the timings."""
         for i in range(warmup):
             _check(fn(i))
-        timings = []
+        timings, cpu = [], []
         start = time.perf_counter()
         for i in range(n):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             _check(fn(i))
             timings.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
         total = time.perf_counter() - start
         timings.sort()
         self.results[name] = {
@@ -76,11 +77,12 @@ class Runner:
             "p95": percentile(timings, 0.95),
             "max": timings[-1],
             "rps": n / total,
+            "cpu": statistics.median(cpu),
         }
         r = self.results[name]
         print(
             f"{name:<30} n={n:<5} p50={r['p50']:7.1f} ms  p95={r['p95']:7.1f} ms  "
-            f"max={r['max']:7.1f} ms  {r['rps']:7.1f} req/s",
+            f"max={r['max']:7.1f} ms  {r['rps']:7.1f} req/s  (Python CPU p50 {r['cpu']:.1f} ms)",
             flush=True,
         )
 
@@ -384,6 +386,9 @@ def main() -> None:
     parser.add_argument("--creates", type=int, default=2000)
     parser.add_argument("--gunicorn-requests", type=int, default=300)
     parser.add_argument(
+        "--only", default="http,create,gunicorn", help="comma-separated: http, create, gunicorn"
+    )
+    parser.add_argument(
         "--explain", metavar="FILE", help="write EXPLAIN ANALYZE plans (PostgreSQL)"
     )
     args = parser.parse_args()
@@ -404,12 +409,21 @@ def main() -> None:
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     ctx = context()
     runner = Runner()
-    client, urls, deep = run_http(runner, ctx, args.requests)
-    if args.explain and vendor == "postgresql":
-        api = {"HTTP_AUTHORIZATION": f"Bearer {BENCH_TOKEN}"}
-        explain(client, api, urls, deep, ctx, args.explain)
-    run_create(runner, ctx, args.creates)
-    run_gunicorn(runner, ctx, urls, deep, args.gunicorn_requests)
+    parts = set(args.only.split(","))
+    if "http" in parts:
+        client, urls, deep = run_http(runner, ctx, args.requests)
+        if args.explain and vendor == "postgresql":
+            api = {"HTTP_AUTHORIZATION": f"Bearer {BENCH_TOKEN}"}
+            explain(client, api, urls, deep, ctx, args.explain)
+    else:
+        urls = search_urls(ctx["reference"])
+        deep = deep_cursor(
+            staff_client(ctx["user"]), {"HTTP_AUTHORIZATION": f"Bearer {api_token(ctx['org'])}"}
+        )
+    if "create" in parts:
+        run_create(runner, ctx, args.creates)
+    if "gunicorn" in parts:
+        run_gunicorn(runner, ctx, urls, deep, args.gunicorn_requests)
     report(runner, vendor, count)
     print(
         "load average after: {:.2f} {:.2f} {:.2f} (other processes share these CPUs)".format(
