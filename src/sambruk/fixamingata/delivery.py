@@ -187,7 +187,9 @@ def _record_failure(report: Report, now, error: str) -> str:
         if locked.send_attempts >= max_attempts():
             locked.send_state = SendState.FAILED
             locked.send_next_attempt_at = None
-            audit("update", actor=None, obj=locked, changes={"send_state": "failed", "error": error})
+            audit(
+                "update", actor=None, obj=locked, changes={"send_state": "failed", "error": error}
+            )
         else:
             locked.send_next_attempt_at = now + retry_delay(locked.send_attempts)
         locked.save(update_fields=["send_state", "send_last_error", "send_next_attempt_at"])
@@ -458,7 +460,10 @@ def fetch_body_updates(body: Body, *, now=None) -> int:
     for item in sorted(items, key=lambda i: str(i.get("updated_datetime") or "")):
         if not isinstance(item, dict):
             continue
-        srid, update_id = str(item.get("service_request_id") or ""), str(item.get("update_id") or "")
+        srid, update_id = (
+            str(item.get("service_request_id") or ""),
+            str(item.get("update_id") or ""),
+        )
         if not srid or not update_id:
             continue
         report = Report.objects.filter(body=body, external_id=srid).first()
