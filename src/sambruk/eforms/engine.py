@@ -438,7 +438,14 @@ def build_summary(
     schema: dict, answers: dict, *, language: str | None = None
 ) -> list[SummarySection]:
     """Label/value pairs of every visible question, page by page (hidden ones left out)."""
+    from django.utils import translation
+
     language = language or get_language() or "sv"
+    with translation.override(language):
+        return _summary(schema, answers, language)
+
+
+def _summary(schema: dict, answers: dict, language: str) -> list[SummarySection]:
     vis = Visibility(schema, answers or {})
     sections = []
     for p in vis.pages:
