@@ -178,3 +178,42 @@ def test_identity_from_claims_rejects_invalid_number():
             {"https://id.oidc.se/claim/personalIdentityNumber": "197010632391", "sub": "x"},
             issuer="i",
         )
+
+
+def test_oidc_signer_signs_by_reauthentication(client, eleg_settings):
+    from sambruk.core.accounts.eleg.signing import OidcSigner, text_hash
+
+    signer = OidcSigner()
+    text = "Jag intygar att uppgifterna i ansökan är riktiga."
+    order = signer.start(
+        text, person_civic_number="191212121212", end_user_ip="192.0.2.1", return_url="/klart/"
+    )
+    assert "prompt=login" in order.redirect_url
+    # The provider received the hash of the text (OIDC Sweden signRequest, tbs_data).
+    import base64
+
+    tbs = base64.b64encode(bytes.fromhex(text_hash(text))).decode()
+    assert tbs in requests.get(order.redirect_url, timeout=10).text
+    assert signer.collect(order).status == "pending"
+
+    response = back_to_rp(client, at_provider(order.redirect_url, "tolvan"))
+    assert response.status_code == 302 and response["Location"] == "/klart/"
+    status = signer.collect(order)
+    assert status.status == "complete"
+    c = status.completion
+    assert (c.civic_number, c.given_name, c.loa) == ("191212121212", "Tolvan", LOA3)
+    assert c.text_hash == text_hash(text)
+    assert c.signature.count(".") == 2  # the provider's signed ID token (JWS)
+    # The same answer cannot be used twice.
+    assert back_to_rp(client, at_provider(order.redirect_url, "tolvan")).status_code == 400
+
+
+def test_oidc_signer_refuses_another_persons_eid(client, eleg_settings):
+    from sambruk.core.accounts.eleg.signing import OidcSigner
+
+    signer = OidcSigner()
+    order = signer.start("Text", person_civic_number="191212121212", end_user_ip="192.0.2.1")
+    back_to_rp(client, at_provider(order.redirect_url, "samordnare"))
+    status = signer.collect(order)
+    assert status.status == "failed"
+    assert "annan persons e-legitimation" in status.message
