@@ -15,9 +15,8 @@ from __future__ import annotations
 
 from django.db import models
 
-from sambruk.core.audit.context import current
 from sambruk.core.audit.models import AuditEvent
-from sambruk.core.audit.services import _jsonable, record
+from sambruk.core.audit.services import record
 
 
 class SystemActor:
@@ -68,32 +67,18 @@ def audit(
 ) -> AuditEvent:
     """:func:`sambruk.core.audit.services.record`, naming a system actor by its label.
 
-    ``record()`` labels every non-user actor "anonym"; until it takes an ``actor_label``
-    argument, a system actor's event is written here with the same fields.
     ``object_repr`` replaces ``str(obj)`` (gallring must not copy a title into the trail).
     """
-    if not is_system(actor):
-        return record(
-            action,
-            actor=actor,
-            obj=obj,
-            organisation=organisation,
-            changes=changes,
-            purpose=purpose,
-        )
-    ctx = current.get()
-    if organisation is None:
+    system = is_system(actor)
+    if system and organisation is None:
         organisation = getattr(obj, "organisation_id", None)
-    return AuditEvent.objects.create(
-        action=action,
-        actor=None,
-        actor_label=actor.label[:254],
-        organisation_id=getattr(organisation, "pk", organisation),
-        object_type=obj._meta.label_lower[:100],
-        object_id=str(obj.pk)[:64],
-        object_repr=(str(obj) if object_repr is None else object_repr)[:200],
-        purpose=purpose[:200],
-        ip_address=ctx.ip_address,
-        request_id=ctx.request_id,
-        changes=_jsonable(changes or {}),
+    return record(
+        action,
+        actor=None if system else actor,
+        actor_label=actor.label if system else None,
+        obj=obj,
+        organisation=organisation,
+        changes=changes,
+        purpose=purpose,
+        object_repr=object_repr,
     )

@@ -341,6 +341,17 @@ class CreateCaseForm(forms.Form):
         return data
 
 
+def members_of(queues):
+    """Active users who are members of any of ``queues`` (``predicates.queue_members``:
+    named members and members of the queue's own organisation's groups)."""
+    from sambruk.cases.predicates import queue_members
+
+    condition = Q(pk__in=[])
+    for queue in queues:
+        condition |= Q(pk__in=queue_members(queue).values("pk"))
+    return User.objects.filter(condition, is_active=True)
+
+
 class FreeMultipleChoiceField(forms.MultipleChoiceField):
     """``pk:version`` values, validated against the visible cases by the view."""
 
@@ -373,11 +384,7 @@ class BulkForm(forms.Form):
         scope = Q() if orgs == ALL else Q(organisation_id__in=orgs)
         queues = Queue.objects.filter(scope, active=True).select_related("organisation")
         self.fields["queue"].queryset = queues
-        self.fields["assignee"].queryset = (
-            User.objects.filter(case_queues__in=queues, is_active=True)
-            .distinct()
-            .order_by("full_name", "email")
-        )
+        self.fields["assignee"].queryset = members_of(queues).order_by("full_name", "email")
 
     def clean(self):
         data = super().clean()

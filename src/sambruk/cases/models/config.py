@@ -285,4 +285,7 @@ class Queue(models.Model):
         return self.name
 
     def has_member(self, user) -> bool:
-        return user is not None and self.members.filter(pk=user.pk).exists()
+        """Named in ``members`` or in a member group: see ``predicates.is_queue_member``."""
+        from ..predicates import is_queue_member
+
+        return is_queue_member(self, user)

@@ -44,6 +44,7 @@ from .lifecycle import (
     do_reopen,
 )
 from .rules import do_delete_rule, do_save_rule
+from .saved_searches import do_delete_search, do_save_search
 from .subcases import do_create_subcase, do_link_subcase, do_unlink_subcase
 
 __all__ = [
@@ -72,6 +73,7 @@ __all__ = [
     "do_create_subcase",
     "do_delete_draft",
     "do_delete_rule",
+    "do_delete_search",
     "do_link_subcase",
     "do_mark_read",
     "do_mark_unread",
@@ -82,6 +84,7 @@ __all__ = [
     "do_reopen",
     "do_restrict",
     "do_save_rule",
+    "do_save_search",
     "do_send_to_queue",
     "do_unassign",
     "do_unlink_subcase",

@@ -26,8 +26,14 @@ def record(
     object_type: str = "",
     object_id: str = "",
     person_civic_number: str = "",
+    actor_label: str | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event. Runs inside the caller's transaction."""
+    """Append one audit event. Runs inside the caller's transaction.
+
+    ``actor_label`` names an actor that is not a user (a queue rule, gallring); by default
+    the label is the user's e-mail, or "anonym". ``object_repr`` replaces ``str(obj)``.
+    """
     ctx = current.get()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -38,14 +44,16 @@ def record(
             )
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if object_repr is None:
+        object_repr = str(obj) if obj is not None else ""
     return AuditEvent.objects.create(
         action=action,
         actor=actor,
-        actor_label=_label(actor)[:254],
+        actor_label=(_label(actor) if actor_label is None else actor_label)[:254],
         organisation_id=getattr(organisation, "pk", organisation),
         object_type=object_type[:100],
         object_id=str(object_id)[:64],
-        object_repr=(str(obj) if obj is not None else "")[:200],
+        object_repr=object_repr[:200],
         person=person,
         person_civic_number=getattr(person, "civic_number", "") or person_civic_number,
         purpose=purpose[:200],

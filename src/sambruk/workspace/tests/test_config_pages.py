@@ -421,3 +421,24 @@ def test_priorities_and_labels(admin, client):
     }
     assert client.post(url("config_delete", org, "etiketter", label.pk)).status_code == 302
     assert not Label.objects.filter(pk=label.pk).exists()
+
+
+def test_queue_membership_through_groups_counts_only_the_queues_own_organisation(ws, org_factory):
+    """Home (the user's queues) and the bulk-assign list use the engine's membership rule."""
+    other_org = org_factory()
+    foreign = StaffGroup.objects.create(organisation=other_org, name="Annan kommuns grupp")
+    outsider = caseworker(ws.org, full_name="Ola Utanför")
+    foreign.members.add(ws.worker, outsider)
+    ws.queue2.member_groups.add(foreign)
+    home = ws.client.get(url("home")).content.decode()
+    assert url("inbox", ws.queue2.pk) not in home
+    helper = caseworker(ws.org, full_name="Gun Gruppmedlem")
+    own = StaffGroup.objects.create(organisation=ws.org, name="Egen grupp")
+    own.members.add(ws.worker, helper)
+    ws.queue2.member_groups.add(own)
+    home = ws.client.get(url("home")).content.decode()
+    assert url("inbox", ws.queue2.pk) in home
+    CaseFactory(queue=ws.queue, actor=ws.worker, case_type=ws.case_type)
+    inbox = ws.client.get(url("inbox", ws.queue.pk)).content.decode()
+    assert "Gun Gruppmedlem" in inbox  # bulk assign: a member through her group
+    assert "Ola Utanför" not in inbox  # only in another organisation's group

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from sambruk.cases.models import Case, CaseState, Queue
+from sambruk.cases.models import Case, CaseState
+from sambruk.cases.predicates import member_queues
 from sambruk.cases.queries import with_unread
 from sambruk.core.authz.views import PermissionRequiredMixin
 
@@ -42,7 +42,6 @@ def get_case(user, pk) -> Case:
             "created_by",
             "parent",
         )
-        .filter(pk=pk)
         .first()
     )
     if case is None:
@@ -53,10 +52,9 @@ def get_case(user, pk) -> Case:
 def user_queues(user):
     """The queues (funktioner) the user is a member of, directly or through a group."""
     return (
-        Queue.objects.restrict(user, "cases.view_queue")
+        member_queues(user)
+        .restrict(user, "cases.view_queue")
         .filter(active=True)
-        .filter(Q(members=user) | Q(member_groups__members=user))
-        .distinct()
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
