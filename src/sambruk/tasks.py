@@ -89,3 +89,27 @@ def update_fixamingata_statistics():
     if now.weekday() == 6 and now.hour == 3:
         return statistics.rebuild_daily_stats()
     return statistics.rebuild_daily_stats(since=timezone.now() - statistics.INCREMENTAL_WINDOW)
+
+
+@db_periodic_task(crontab(hour="8", minute="5"))
+def send_eforms_draft_warnings():
+    """Daily 08:05: e-mail citizens whose e-service draft expires within a few days."""
+    from sambruk.eforms.tasks import send_draft_warnings
+
+    return send_draft_warnings()
+
+
+@db_periodic_task(crontab(hour="3", minute="25"))
+def expire_eforms_drafts():
+    """Daily 03:25: expired e-service drafts are emptied (answers and files removed)."""
+    from sambruk.eforms.tasks import expire_drafts
+
+    return expire_drafts()
+
+
+@db_periodic_task(crontab(minute="35"))
+def expire_eforms_invitations():
+    """Hourly: co-applicant invitations that expired; the first signer is told."""
+    from sambruk.eforms.tasks import expire_invitations
+
+    return expire_invitations()

@@ -7,4 +7,4 @@ class EformsConfig(AppConfig):
     verbose_name = "E-tjänster"
 
     def ready(self) -> None:
-        from . import roles  # noqa: F401  (register the e-service permissions)
+        from . import demo, roles  # noqa: F401  (demo e-services loader; e-service permissions)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import editor
+from .views import citizen, editor
 
 app_name = "eforms"
 urlpatterns: list = [
@@ -20,4 +20,22 @@ urlpatterns: list = [
         editor.VersionView.as_view(),
         name="editor-version",
     ),
+]
+
+# Citizen pages (the e-service publisher). After the editor's routes: "<org>/<slug>/" would
+# otherwise also match "admin/formular/".
+_draft = "<slug:org>/<slug:slug>/<str:token>/"
+urlpatterns += [
+    path("", citizen.catalogue_view, name="catalogue"),
+    path("medsokande/<str:token>/", citizen.cosign_view, name="cosign"),
+    path("kvittens/<str:token>/pdf/", citizen.receipt_pdf_view, name="receipt_pdf"),
+    path("<slug:org>/<slug:slug>/", citizen.eservice_view, name="eservice"),
+    path(_draft, citizen.resume_view, name="resume"),
+    path(_draft + "sida/<int:page>/", citizen.page_view, name="page"),
+    path(_draft + "sparat/", citizen.saved_view, name="saved"),
+    path(_draft + "version/", citizen.version_view, name="version"),
+    path(_draft + "sammanfattning/", citizen.summary_view, name="summary"),
+    path(_draft + "underskrift/", citizen.sign_view, name="sign"),
+    path(_draft + "inbjudan/", citizen.invite_view, name="invite"),
+    path(_draft + "kvittens/", citizen.receipt_view, name="receipt"),
 ]
