@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,13 +12,14 @@ from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 from sambruk.core.authz.permissions import has_perm
 
-from .. import events
+from .. import events, search
 from ..errors import CaseActionError
 from ..models import (
     Case,
     CaseContact,
     CaseEvent,
     CaseLogEntry,
+    CaseRead,
     CaseState,
     LogKind,
     Origin,
@@ -29,7 +30,7 @@ from ..references import next_reference
 from ..roles import CREATE_CASE
 from ..system import db_user
 from ..workflow import check_transition, closing_targets, non_closing_targets
-from .base import begin, commit_change, run_rules, touch_read
+from .base import begin, commit_change, run_rules
 
 
 @transaction.atomic
@@ -70,7 +71,8 @@ def do_create(
     if due_date is None and case_type.default_days_to_due:
         due_date = timezone.localdate() + timedelta(days=case_type.default_days_to_due)
     restricted = case_type.restricted_by_default if restricted is None else restricted
-    case = Case.objects.create(
+    contacts = [_clean_contact(**contact) for contact in contacts]
+    case = Case(
         organisation=organisation,
         reference=next_reference(organisation, case_type),
         case_type=case_type,
@@ -88,12 +90,20 @@ def do_create(
         sent_from=sent_from,
         created_by=actor,
     )
+    # The search document is written in this transaction (PostgreSQL: in the INSERT itself),
+    # so the case is findable as soon as it commits and no re-index runs after commit.
+    document = search.creation_document(case, contacts)
+    if connection.vendor == "postgresql":
+        case.search_vector = search.vector_expression(*document)
+    case.save(force_insert=True)
+    case.__dict__.pop("search_vector", None)  # deferred: a later save() never writes it
+    search.index_created(case, document)
     if labels:
         case.labels.set(labels)
     if restricted and actor is not None:
         case.restricted_to.add(actor)
-    for contact in contacts:
-        CaseContact.objects.create(case=case, **_clean_contact(**contact))
+    if contacts:
+        CaseContact.objects.bulk_create([CaseContact(case=case, **c) for c in contacts])
     text = _("Utkast skapat.") if draft else _("Ärendet skapades.")
     now = case.created_at
     CaseLogEntry.objects.create(case=case, at=now, actor=actor, kind=LogKind.SYSTEM, text=text)
@@ -111,7 +121,10 @@ def do_create(
     stored = CaseEvent.objects.create(
         case=case, name="case.created", actor=actor, at=now, payload={"version": 1, "draft": draft}
     )
-    touch_read(case, actor, case.updated_at)
+    stored.indexed = True  # see search.reindex_for_event
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        # A new case has no read marker yet: a plain INSERT instead of update_or_create.
+        CaseRead.objects.create(user=actor, case=case, read_at=case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
     return run_rules(case, actor=actor, event="case.created")
 
