@@ -20,7 +20,7 @@ from sambruk.core.authz.permissions import has_perm
 
 from ..forms import BulkForm
 from ..pagination import keyset_page
-from .common import WorkspaceMixin, is_overdue, list_rows, user_queues, visible_cases
+from .common import WorkspaceMixin, decorate_rows, list_rows, user_queues, visible_cases
 
 
 class HomeView(WorkspaceMixin, View):
@@ -50,9 +50,7 @@ class HomeView(WorkspaceMixin, View):
 def _render_list(request, *, title, queryset, heading_id, extra=None, descending=False):
     user = request.user
     page = keyset_page(list_rows(queryset, user), request.GET.get("efter"), descending=descending)
-    today = timezone.localdate()
-    for row in page.rows:
-        row.overdue = is_overdue(row, today)
+    decorate_rows(page.rows)
     context = {
         "title": title,
         "page": page,

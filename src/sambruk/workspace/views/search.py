@@ -17,7 +17,7 @@ from sambruk.cases.models import CaseState, SavedSearch
 
 from .. import optional
 from ..forms import SaveSearchForm, SearchForm
-from .common import WorkspaceMixin, is_overdue, list_rows, visible_cases
+from .common import WorkspaceMixin, decorate_rows, list_rows, visible_cases
 
 PAGE = 50
 ACTIVE = [CaseState.OPEN, CaseState.ON_HOLD]
@@ -122,9 +122,7 @@ class SearchView(WorkspaceMixin, View):
         for item in SavedSearch.objects.restrict(user, "cases.view_case").filter(user=user):
             saved.append((item, saved_params(item.query or {})))
         rows, next_cursor, notice, fulltext = result or (None, None, None, False)
-        today = timezone.localdate()
-        for row in rows or ():
-            row.overdue = is_overdue(row, today)
+        decorate_rows(rows or ())
         params = request.GET.copy() if request.method == "GET" else QueryDict(mutable=True)
         params.pop("efter", None)
         context = {
