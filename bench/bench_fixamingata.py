@@ -69,7 +69,10 @@ def setup() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.FIXAMINGATA_OPEN311_CACHE_SECONDS = 0  # in-process figures without the list cache
 
     call_command("migrate", verbosity=0)
     from sambruk.core.organisations.models import Organisation
@@ -123,6 +126,26 @@ def ensure_config():
         for k in kommuner
         if k.pk in bodies
     }
+
+
+def analyze() -> None:
+    """Fresh planner statistics for FixaMinGata's tables. Needed where autovacuum is off (as
+    on the shared bench server): without them PostgreSQL took ``fixamingata_body`` for 30 rows
+    and nested-looped 290 bitmap scans (640 ms for the largest kommun instead of ≈ 5 ms)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "ANALYZE fixamingata_body, fixamingata_category, fixamingata_report,"
+                " fixamingata_reportphoto, fixamingata_update"
+            )
+        else:
+            cursor.execute("ANALYZE")
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def point_pools(codes: list[str], per_kommun: int, rng: random.Random) -> dict[str, list]:
@@ -183,7 +206,7 @@ def seed(n: int, config, rng: random.Random) -> None:
         "updated_at", "confirmed_at", "fixed_at", "closed_at", "source", "idempotency_key",
         "send_state", "send_method_used", "send_attempts", "send_last_error", "sent_at",
         "external_id", "hidden", "hidden_reason", "flagged", "original_title",
-        "original_detail", "send_questionnaire",
+        "original_detail", "send_questionnaire", "pinpointed", "device_id", "account_id",
     ]  # fmt: skip
     todo = n - have
     batch_size = 50_000
@@ -212,7 +235,7 @@ def seed(n: int, config, rng: random.Random) -> None:
                     "", "{}", "[]", "Bench Anmälare", f"r{pk % 5000}@{BENCH_DOMAIN}", "",
                     False, state, created, updated, confirmed, fixed, closed, "web", "",
                     "sent" if sent else "unsent", "email" if sent else "", int(sent), "",
-                    confirmed, "", False, "", False, "", "", True,
+                    confirmed, "", False, "", False, "", "", True, True, "", "",
                 )
             )  # fmt: skip
         _write(connection, cols, rows)
@@ -326,12 +349,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_load(paths, total, concurrency, max_seconds):
+def gunicorn_load(paths, total, concurrency, max_seconds, *, cache_seconds=0):
     port = free_port()
     env = {**os.environ, "DEBUG": "false", "SAMBRUK_TESTING": "false"}
+    env["DJANGO_SETTINGS_MODULE"] = "fmg_bench_settings"
+    env["FMG_BENCH_OPEN311_CACHE_SECONDS"] = str(cache_seconds)
     proc = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256",
+         "--pythonpath", str(ROOT / "bench")],
         cwd=ROOT, env=env,
     )  # fmt: skip
 
@@ -372,7 +398,7 @@ def gunicorn_load(paths, total, concurrency, max_seconds):
         proc.wait(timeout=30)
 
 
-def submission_rate(config, n, rng) -> tuple[float, list[float]]:
+def submission_rate(config, n, rng, *, warm=True) -> tuple[float, list[float]]:
     from sambruk.fixamingata import services
     from sambruk.fixamingata.models import Category, Report, Source
 
@@ -382,7 +408,7 @@ def submission_rate(config, n, rng) -> tuple[float, list[float]]:
         kommun_id = rng.choice(kommun_ids)
         lat, lon = Report.objects.filter(kommun_id=kommun_id).values_list("lat", "lon").first()
         plan.append((Category.objects.get(pk=config[kommun_id][1][i % 12]), lat, lon))
-    for category, lat, lon in plan[:10]:  # warm: case setup per kommun
+    for category, lat, lon in plan[:10] if warm else []:  # warm: case setup per kommun
         services.submit_report(
             lat=lat, lon=lon, category=category, title="Uppvärmning", detail="", photos=[],
             name="Bench", email=f"warm@{BENCH_DOMAIN}", phone="", show_name=False,
@@ -401,6 +427,53 @@ def submission_rate(config, n, rng) -> tuple[float, list[float]]:
     return n / (time.perf_counter() - start), timings
 
 
+#: Where a submission's time goes (cumulative per submission, measured under cProfile).
+PROFILE_PARTS = [
+    ("submit_report (total)", "fixamingata/services/reports.py", "submit_report"),
+    ("routing: check_category_at_point", "fixamingata/routing.py", "check_category_at_point"),
+    ("case engine: create_case → do_create", "fixamingata/services/reports.py", "create_case"),
+    ("  of which search reindex", "cases/search.py", "reindex_case"),
+    ("  of which search reindex (event)", "cases/search.py", "reindex_for_event"),
+    ("  of which rules on case.created", "cases/rules.py", "run_rules"),
+    ("delivery scheduling", "fixamingata/delivery.py", "schedule_delivery"),
+    ("  of which huey enqueue", "huey/api.py", "enqueue"),
+    ("audit records", "core/audit/services.py", "record"),
+]
+
+
+def submission_profile(config, n, rng) -> None:
+    """cProfile of ``n`` submissions: ms per submission in each part, and queries each."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    pr = cProfile.Profile()
+    with CaptureQueriesContext(connection) as ctx:
+        pr.enable()
+        submission_rate(config, n, rng, warm=False)
+        pr.disable()
+    stats = pstats.Stats(pr).stats
+    print(
+        f"\nsubmission profile ({n} submissions under cProfile, {len(ctx) / n:.1f} queries each):"
+    )
+    for label, path, name in PROFILE_PARTS:
+        total = sum(
+            v[3] for (file, _line, func), v in stats.items() if func == name and file.endswith(path)
+        )
+        print(f"  {label:<44} {total * 1000 / n:8.1f} ms")
+    by_table: dict[str, int] = {}
+    for q in ctx.captured_queries:
+        sql = q["sql"]
+        verb = sql.split(None, 1)[0].upper()
+        table = next((w.strip('"') for w in sql.split() if w.startswith('"') and "_" in w), "?")
+        key = f"{verb} {table.split('.')[0]}"
+        by_table[key] = by_table.get(key, 0) + 1
+    top = sorted(by_table.items(), key=lambda kv: -kv[1])[:12]
+    print("  queries per submission: " + ", ".join(f"{k} {v / n:.1f}" for k, v in top))
+
+
 def raw_insert_ms(config, n) -> list[float]:
     """The report's own INSERT, alone (what submission costs at the SQL level)."""
     from django.db import connection, transaction
@@ -412,9 +485,10 @@ def raw_insert_ms(config, n) -> list[float]:
         " address_string, attributes, media_urls, reporter_name, reporter_email, reporter_phone,"
         " show_name_publicly, state, created_at, updated_at, source, idempotency_key, send_state,"
         " send_method_used, send_attempts, send_last_error, external_id, hidden, hidden_reason,"
-        " flagged, original_title, original_detail, send_questionnaire) VALUES (%s, %s, %s, 60.6,"
+        " flagged, original_title, original_detail, send_questionnaire, pinpointed, device_id,"
+        " account_id) VALUES (%s, %s, %s, 60.6,"
         " 16.7, 'x', '', '', '{}', '[]', '', '', '', false, 'confirmed', %s, %s, 'staff', '',"
-        " 'unsent', '', 0, '', '', false, '', false, '', '', true)"
+        " 'unsent', '', 0, '', '', false, '', false, '', '', true, true, '', '')"
     )
     timings = []
     with transaction.atomic():
@@ -447,6 +521,7 @@ def main() -> None:
     parser.add_argument("--max-seconds", type=float, default=60)
     parser.add_argument("--submissions", type=int, default=300)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--profile", type=int, default=50, help="submissions to profile (0: none)")
     args = parser.parse_args()
     setup()
     from django.db import connection
@@ -458,7 +533,8 @@ def main() -> None:
     rng = random.Random(4)
     config = ensure_config()
     seed(n, config, rng)
-    print(f"database: {vendor}, bench reports: {bench_report_count():,}")
+    analyze()
+    print(f"database: {vendor}, bench reports: {bench_report_count():,}; {load()}")
 
     client = Client(HTTP_HOST="127.0.0.1")
     rows = []
@@ -468,10 +544,19 @@ def main() -> None:
     sizes = [len(client.get(p).json()) for p in o_paths[:50]]
     o_inproc = time_client(client, o_paths[:100], 300)
     o_raw = raw_for_paths(client, o_paths[:100])
+    print(f"Open311 gunicorn, no cache: {load()}")
     o_http, o_rps = gunicorn_load(o_paths, total, args.concurrency, args.max_seconds)
     rows.append(("Open311 requests.json (gunicorn 2 workers)", o_http, o_raw, o_rps))
+    print(f"Open311 gunicorn, 20 s list cache: {load()}")
+    c_http, c_rps = gunicorn_load(
+        o_paths, total, args.concurrency, args.max_seconds, cache_seconds=20
+    )
+    rows.append(("Open311 requests.json (gunicorn, 20 s cache)", c_http, o_raw, c_rps))
     rows.append(("Open311 requests.json (in-process)", o_inproc, o_raw, None))
-    print(f"Open311 answers: median {statistics.median(sizes)} requests, max {max(sizes)}")
+    print(
+        f"Open311 answers: median {statistics.median(sizes)} requests, max {max(sizes)}, "
+        f"p90 {percentile(sizes, 0.9):.0f}"
+    )
     # Pins
     p_paths = pin_paths(config, 100, rng)
     _resp, p_sql = captured(client, p_paths[0])
@@ -481,6 +566,7 @@ def main() -> None:
     rows.append(("Map pins (in-process)", p_inproc, p_raw, None))
     print(f"pins per viewport: median {statistics.median(pins)}, max {max(pins)}")
     # Submission
+    print(f"submission: {load()}")
     rate, s_ms = submission_rate(config, args.submissions, rng)
     s_raw = raw_insert_ms(config, 300)
     rows.append(("submit_report (case + delivery scheduled)", s_ms, s_raw, rate))
@@ -495,6 +581,9 @@ def main() -> None:
         )
     print("\ntargets: Open311 list p95 < 100 ms and ≥ 300 req/s on 2 cores; pins p95 < 50 ms; "
           "submission ≥ 100/s")  # fmt: skip
+    print(f"({load()})")
+    if args.profile:
+        submission_profile(config, args.profile, rng)
     if args.explain:
         explain({"Open311 list": o_sql, "pins": p_sql})
 

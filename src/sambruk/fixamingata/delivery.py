@@ -15,8 +15,9 @@ transaction (lock, check that it is due, count the attempt, lease it), *send* ou
 transaction, *record* the outcome. A failed attempt is retried 5 minutes later, then every
 30 minutes (:func:`retry_unsent`, run every 5 minutes); after ``FIXAMINGATA_SEND_MAX_ATTEMPTS``
 the report is ``failed``. :func:`send_failure_summary` mails each body's administrators and the
-platform administrators once a day. :func:`fetch_updates` pulls ``servicerequestupdates``
-from bodies with ``open311_fetch_updates`` and applies them idempotently by ``update_id``.
+platform administrators once a day (:mod:`.delivery_summary`). :func:`fetch_updates`
+(:mod:`.delivery_updates`) pulls ``servicerequestupdates`` from bodies with
+``open311_fetch_updates`` and applies them idempotently by ``update_id``.
 
 While a token waits for its id the report stays ``unsent`` with ``external_id`` =
 ``token:<token>`` (it was accepted, but the kommun's id is not known yet).
@@ -28,9 +29,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,13 +37,14 @@ from huey.contrib.djhuey import db_task
 
 from sambruk.core.notifications.services import queue_email
 
+from .delivery_summary import failing_reports, send_failure_summary
+from .delivery_updates import apply_external_update, client_for, fetch_body_updates, fetch_updates
 from .errors import ReportError
 from .links import report_url
-from .models import Body, Report, ReportState, SendMethod, SendState, Source, Update
-from .open311_client import Open311Client, Open311Error, split_name
-from .services.common import audit, public_update, system_actor
-from .services.updates import _case_note, _case_to_state, apply_state
-from .states import state_from_open311
+from .models import Report, ReportState, SendMethod, SendState, Source
+from .open311_client import Open311Error, split_name
+from .services.common import audit
+from .services.updates import _case_note
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ LATER_RETRY = timedelta(minutes=30)
 #: A claimed report is left alone this long (longer than the HTTP timeout).
 LEASE = timedelta(minutes=10)
 TOKEN_PREFIX = "token:"  # noqa: S105 (not a secret: a marker)
-UPDATES_OVERLAP = timedelta(minutes=10)
-UPDATES_MAX_WINDOW = timedelta(days=7)
 
 
 def max_attempts() -> int:
@@ -68,20 +66,14 @@ def retry_delay(attempts: int) -> timedelta:
 
 # --- scheduling -------------------------------------------------------------------------
 def schedule_delivery(report) -> None:
-    """Deliver ``report`` (called by the services after the confirming commit).
+    """Deliver ``report``: called inside the confirming transaction.
 
-    Marks it due now (so the periodic retry finds it even if the queue is down) and enqueues
-    :func:`deliver_report_task` after commit.
+    One UPDATE marks it due now (so the periodic retry finds it even if the queue is down)
+    and one lightweight task is enqueued after commit; everything else (the contact, the
+    method, ``none`` → skipped) is decided in the task (:func:`_claim`).
     """
-    now = timezone.now()
-    method = report.category.effective_send_method
-    if method == SendMethod.NONE:
-        Report.objects.filter(pk=report.pk, send_state=SendState.UNSENT).update(
-            send_state=SendState.SKIPPED, send_method_used=SendMethod.NONE
-        )
-        return
     Report.objects.filter(pk=report.pk, send_state=SendState.UNSENT).update(
-        send_next_attempt_at=now
+        send_next_attempt_at=timezone.now()
     )
     pk = report.pk
     transaction.on_commit(lambda: deliver_report_task(pk), robust=True)
@@ -126,6 +118,12 @@ def _claim(report_id: int, now) -> Report | None:
         if report.state == ReportState.UNCONFIRMED or report.hidden:
             return None
         if report.send_next_attempt_at is None or report.send_next_attempt_at > now:
+            return None
+        if report.category.effective_send_method == SendMethod.NONE:
+            report.send_state = SendState.SKIPPED
+            report.send_method_used = SendMethod.NONE
+            report.send_next_attempt_at = None
+            report.save(update_fields=["send_state", "send_method_used", "send_next_attempt_at"])
             return None
         if _loops_back(report):
             report.send_state = SendState.SKIPPED
@@ -269,14 +267,6 @@ def _send_email(report: Report, now) -> str:
 
 
 # --- Open311 ----------------------------------------------------------------------------
-def client_for(body: Body) -> Open311Client:
-    return Open311Client(
-        body.open311_endpoint,
-        jurisdiction_id=body.open311_jurisdiction,
-        api_key=body.open311_api_key,
-    )
-
-
 def open311_description(report: Report) -> str:
     """FixaMinGata's description format (``perllib/Open311.pm``), at most 4000 characters."""
     head = f"Titel: {report.title}\n\n"
@@ -358,171 +348,15 @@ def retry_unsent(now=None) -> int:
     return delivered
 
 
-def failing_reports():
-    return Report.objects.filter(
-        Q(send_state=SendState.FAILED)
-        | Q(send_state=SendState.UNSENT, send_next_attempt_at__isnull=False, send_attempts__gt=0)
-    ).exclude(send_last_error="")
-
-
-def send_failure_summary(now=None) -> int:
-    """Daily: per body, the reports not delivered, to its org_admin members; and everything
-    to the platform administrators. Returns the number of e-mails queued."""
-    from sambruk.core.accounts.models import Membership
-
-    rows = list(
-        failing_reports()
-        .select_related("body", "category")
-        .order_by("body__name", "pk")
-        .only("pk", "title", "send_state", "send_attempts", "send_last_error", "body", "category")
-    )
-    if not rows:
-        return 0
-    by_body: dict[int, list] = {}
-    for row in rows:
-        by_body.setdefault(row.body_id, []).append(row)
-    queued = 0
-    with transaction.atomic():
-        for reports in by_body.values():
-            body = reports[0].body
-            admins = sorted(
-                set(
-                    Membership.objects.filter(
-                        organisation_id=body.organisation_id, role="org_admin", user__is_active=True
-                    ).values_list("user__email", flat=True)
-                )
-            )
-            if admins:
-                queue_email(
-                    to=admins,
-                    template="fixamingata/email/delivery_failures",
-                    context={"groups": [(body, _summary(reports))], "now": now},
-                    organisation=body.organisation,
-                )
-                queued += 1
-        platform = sorted(
-            get_user_model()
-            .objects.filter(is_superuser=True, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-        if platform:
-            queue_email(
-                to=platform,
-                template="fixamingata/email/delivery_failures",
-                context={
-                    "groups": [(r[0].body, _summary(r)) for r in by_body.values()],
-                    "now": now,
-                },
-            )
-            queued += 1
-    return queued
-
-
-def _summary(reports) -> list[dict]:
-    return [
-        {
-            "report": r,
-            "url": report_url(r),
-            "failed": r.send_state == SendState.FAILED,
-            "attempts": r.send_attempts,
-            "error": r.send_last_error.splitlines()[0][:300] if r.send_last_error else "",
-        }
-        for r in reports
-    ]
-
-
-# --- status updates from the kommun's system ----------------------------------------------
-def fetch_updates(now=None) -> int:
-    """Pull ``servicerequestupdates`` from every body that asks for it; returns how many
-    updates were applied. One body's failure does not stop the others."""
-    now = now or timezone.now()
-    applied = 0
-    bodies = Body.objects.filter(open311_fetch_updates=True, active=True).exclude(
-        open311_endpoint=""
-    )
-    for body in bodies:
-        try:
-            applied += fetch_body_updates(body, now=now)
-        except Open311Error as error:
-            log.warning("Open311 updates from %s failed: %s", body, error)
-    return applied
-
-
-def fetch_body_updates(body: Body, *, now=None) -> int:
-    now = now or timezone.now()
-    since = body.open311_updates_fetched_at
-    start = max((since or now) - UPDATES_OVERLAP, now - UPDATES_MAX_WINDOW)
-    if since is None:
-        start = now - timedelta(days=1)
-    items = client_for(body).service_request_updates(start, now)
-    applied = 0
-    for item in sorted(items, key=lambda i: str(i.get("updated_datetime") or "")):
-        if not isinstance(item, dict):
-            continue
-        srid, update_id = (
-            str(item.get("service_request_id") or ""),
-            str(item.get("update_id") or ""),
-        )
-        if not srid or not update_id:
-            continue
-        report = Report.objects.filter(body=body, external_id=srid).first()
-        if report is None:
-            continue
-        if apply_external_update(
-            report,
-            update_id=update_id,
-            status=str(item.get("status") or ""),
-            description=str(item.get("description") or ""),
-            extended=body.open311_extended_statuses,
-        ):
-            applied += 1
-    Body.objects.filter(pk=body.pk).update(open311_updates_fetched_at=now)
-    return applied
-
-
-@transaction.atomic
-def apply_external_update(
-    report, *, update_id: str, status: str, description: str, extended: bool = True
-) -> Update | None:
-    """A status update from the body's system on the public timeline (posted as the body),
-    moving the case along. Idempotent: a known ``update_id`` is ignored (returns None)."""
-    report = (
-        Report.objects.select_for_update(of=("self",))
-        .select_related("body", "case")
-        .get(pk=report.pk)
-    )
-    update_id = update_id[:100]
-    if Update.objects.filter(report=report, external_update_id=update_id).exists():
-        return None
-    state = state_from_open311(status)
-    if not extended and state == ReportState.CLOSED:
-        state = ReportState.FIXED  # plain GeoReport v2 "closed" means done
-    if state == ReportState.CONFIRMED and report.is_open:
-        state = None  # plain "open" on an open report changes nothing
-    if state == report.state or report.state == ReportState.UNCONFIRMED:
-        state = None
-    text = (description or "").strip()[:4000]
-    if not text and not state:
-        return None
-    before = report.state
-    if state:
-        actor = system_actor(_("Status från mottagarens system (Open311)."))
-        try:
-            _case_to_state(report, state, actor)
-        except ReportError:
-            _case_note(report, _("Mottagarens system satte status: %(s)s") % {"s": status})
-        apply_state(report, state)
-    update = public_update(
-        report,
-        text=text or _("Status: %(state)s.") % {"state": ReportState(state).label},
-        new_state=state or "",
-        external_update_id=update_id,
-    )
-    audit(
-        "update",
-        actor=None,
-        obj=report,
-        changes={"state": [before, report.state], "external_update_id": update_id},
-    )
-    return update
+__all__ = [
+    "apply_external_update",
+    "client_for",
+    "deliver",
+    "deliver_report_task",
+    "failing_reports",
+    "fetch_body_updates",
+    "fetch_updates",
+    "retry_unsent",
+    "schedule_delivery",
+    "send_failure_summary",
+]

@@ -8,8 +8,11 @@ marked ``prefer_if_multiple``, else the kommun's.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from sambruk.core.organisations import geo
@@ -19,6 +22,36 @@ from .errors import ReportError
 from .models import Body, Category
 
 OUTSIDE_SWEDEN = "Platsen ligger inte i någon svensk kommun."
+
+#: Seconds routing data (kommun by code, bodies and categories per kommun) is kept in
+#: process. A change made in this process clears it at once (signals); other processes see
+#: it within this many seconds.
+CACHE_SECONDS = 30.0
+_cache: dict[tuple, tuple[float, object]] = {}
+_lock = threading.Lock()
+
+
+def clear_cache(*_args, **_kwargs) -> None:
+    with _lock:
+        _cache.clear()
+
+
+def _cached(key: tuple, load):
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    value = load()
+    with _lock:
+        if len(_cache) > 5000:
+            _cache.clear()
+        _cache[key] = (now + CACHE_SECONDS, value)
+    return value
+
+
+for _model in (Body, Category, Organisation):
+    post_save.connect(clear_cache, sender=_model, dispatch_uid=f"fmg-routing-{_model.__name__}")
+    post_delete.connect(clear_cache, sender=_model, dispatch_uid=f"fmg-routing-d-{_model.__name__}")
 
 
 @dataclass
@@ -33,7 +66,11 @@ def kommun_for_point(lat, lon) -> Organisation:
         code = geo.kommun_at(lat, lon)
     except ValueError as error:
         raise ReportError(str(error), code="invalid_coordinates") from None
-    kommun = Organisation.objects.filter(kommunkod=code).first() if code else None
+    kommun = (
+        _cached(("kommun", code), lambda: Organisation.objects.filter(kommunkod=code).first())
+        if code
+        else None
+    )
     if kommun is None:
         raise ReportError(_(OUTSIDE_SWEDEN), code="outside_sweden")
     return kommun
@@ -41,6 +78,10 @@ def kommun_for_point(lat, lon) -> Organisation:
 
 def bodies_for_kommun(kommun: Organisation) -> list[Body]:
     """The kommun's active body (if it takes part) and the active national bodies."""
+    return list(_cached(("bodies", kommun.pk), lambda: _load_bodies(kommun)))
+
+
+def _load_bodies(kommun: Organisation) -> list[Body]:
     bodies = list(
         Body.objects.filter(active=True, organisation=kommun, national=False).order_by("pk")[:1]
     )
@@ -59,6 +100,11 @@ def bodies_for_point(lat, lon) -> list[Body]:
 
 
 def categories_for_bodies(bodies: list[Body]) -> list[Category]:
+    key = ("categories", tuple(b.pk for b in bodies))
+    return list(_cached(key, lambda: _load_categories(bodies)))
+
+
+def _load_categories(bodies: list[Body]) -> list[Category]:
     cats = list(
         Category.objects.filter(body__in=bodies, active=True)
         .select_related("body")

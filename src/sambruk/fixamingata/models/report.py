@@ -52,6 +52,16 @@ class Report(models.Model):
     address_string = models.CharField(_("adress"), max_length=300, blank=True)
     attributes = models.JSONField(_("svar på extra frågor"), default=dict, blank=True)
     media_urls = models.JSONField(_("bildadresser (Open311)"), default=list, blank=True)
+    pinpointed = models.BooleanField(
+        _("utmärkt på kartan"),
+        default=True,
+        help_text=_(
+            "Falskt när platsen bara angavs som adress (Open311 address_string): "
+            "lat/long är då kommunens ungefärliga läge och visas inte i Open311."
+        ),
+    )
+    device_id = models.CharField(_("enhets-id (Open311)"), max_length=100, blank=True)
+    account_id = models.CharField(_("konto-id (Open311)"), max_length=100, blank=True)
 
     reporter_name = models.CharField(_("namn"), max_length=200, blank=True)
     reporter_email = models.EmailField(_("e-post"), blank=True)
@@ -228,6 +238,10 @@ class Update(models.Model):
     hidden_reason = models.CharField(max_length=200, blank=True)
     original_text = models.TextField(blank=True, editable=False)
     external_update_id = models.CharField(max_length=100, blank=True)
+    external_updated_at = models.DateTimeField(
+        _("ändrad i mottagarens system"), null=True, blank=True
+    )
+    media_url = models.URLField(_("bildadress"), max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True, db_index=True)
 

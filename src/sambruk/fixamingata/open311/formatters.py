@@ -14,15 +14,23 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from ..attributes import definition
-from ..states import open311_extended_status, open311_status
+from ..models import CLOSED_STATES, FIXED_STATES
+from ..states import open311_extended_status
 from .params import STOCKHOLM
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 FORMATS_ADVERTISED = ["text/xml", "application/json"]
 MAX_DESCRIPTION = 4000
+_CLOSED = frozenset(FIXED_STATES | CLOSED_STATES)
 
 
 def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in Swedish time with offset, to the second (``2025-05-01T10:00:00+02:00``).
+
+    ``astimezone`` with zoneinfo is C code; a Python-level cache of offsets per UTC hour was
+    measured against it (both 8–15 µs per call on the loaded bench machine) and was no
+    faster, so it is not used.
+    """
     if value is None:
         return None
     return value.astimezone(STOCKHOLM).isoformat(timespec="seconds")
@@ -89,7 +97,8 @@ def discovery(changeset: datetime) -> dict:
     }
 
 
-#: The ``values()`` projection a request list reads (joins only category and body).
+#: The ``values()`` projection a request list reads (joins only category and body: both
+#: small, hash-joined after the index scan of the report rows).
 REQUEST_FIELDS = (
     "pk",
     "service_request_id",
@@ -102,6 +111,7 @@ REQUEST_FIELDS = (
     "address_string",
     "lat",
     "lon",
+    "pinpointed",
     "media_urls",
     "created_at",
     "updated_at",
@@ -122,15 +132,17 @@ def photo_url(name: str) -> str:
 def request_row(row: dict, *, photo: str | None = None, notes: str | None = None) -> dict:
     """One ``request`` from a :data:`REQUEST_FIELDS` row."""
     state = row["state"]
-    status = open311_status(state)
+    status = "closed" if state in _CLOSED else "open"
     media = photo or next(iter(row["media_urls"] or []), None)
+    detail = row["detail"]
+    description = row["title"] if not detail else f"{row['title']}\n\n{detail}"
     return {
         "service_request_id": row["service_request_id"] or str(row["pk"]),
         "status": status,
         "status_notes": notes,
         "service_name": row["category__name"],
         "service_code": row["category__code"],
-        "description": description_of(row["title"], row["detail"]),
+        "description": description[:MAX_DESCRIPTION],
         "agency_responsible": row["body__name"],
         "service_notice": None,
         "requested_datetime": iso(row["created_at"]),
@@ -141,8 +153,10 @@ def request_row(row: dict, *, photo: str | None = None, notes: str | None = None
         "address": row["address_string"] or None,
         "address_id": None,
         "zipcode": None,
-        "lat": row["lat"],
-        "long": row["lon"],
+        # Not pinpointed (address only): the stored point is only the kommun's, so no
+        # coordinates are published; the address stands alone, as the spec allows.
+        "lat": row["lat"] if row["pinpointed"] else None,
+        "long": row["lon"] if row["pinpointed"] else None,
         "media_url": media,
     }
 

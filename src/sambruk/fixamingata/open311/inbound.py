@@ -3,8 +3,9 @@
 Reports are created through :func:`sambruk.fixamingata.services.submit_report` (source
 ``open311``, the API client recorded): an API client's report is confirmed at once, so it is
 a case in the receiving body's workspace before we answer. Updates from a kommun's back end
-are written by :func:`do_receive_update` (one transaction, audited; the case follows the
-status).
+are written by :func:`sambruk.fixamingata.services.external.receive_external_update`, the
+same function the client's update polling uses (one transaction, audited; the case follows
+the status).
 
 Location without a pin (``address_string``/``address_id`` only): the server does not
 geocode on the write path. The report is placed on a point inside the jurisdiction's kommun
@@ -17,22 +18,17 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from django.db import transaction
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from sambruk.cases.errors import CaseActionError
-from sambruk.cases.system import SystemActor
 from sambruk.core.api.models import ApiClient, hash_token
 from sambruk.core.organisations import geo
 
 from ..errors import ReportError
-from ..models import Report, ReportState, Source, Update
+from ..models import Report, ReportState, Source
 from ..roles import POST_UPDATE, SUBMIT_REPORT
 from ..routing import kommun_for_point
-from ..services import apply_state, submit_report
-from ..services.common import audit, public_update
-from ..services.updates import _case_to_state
+from ..services import receive_external_update, submit_report
 from ..states import state_from_open311
 from .errors import BadRequest, Forbidden, NotFound
 from .params import Params, parse_datetime
@@ -163,6 +159,9 @@ def post_request(params: Params, kommun, *, ip=None) -> list[dict]:
             address_string=address,
             attributes=attributes,
             media_urls=media,
+            pinpointed=pinpointed,
+            device_id=params.get("device_id") or "",
+            account_id=params.get("account_id") or "",
         )
     except ReportError as error:
         raise BadRequest(str(error.message)) from None
@@ -191,7 +190,8 @@ def post_update(params: Params, kommun) -> list[dict]:
         state = state_from_open311(status)
         if state is None:
             raise BadRequest(_("Okänd status: %(s)s.") % {"s": status[:40]})
-    parse_datetime(params.get("updated_datetime"), "updated_datetime")
+    updated_at = parse_datetime(params.get("updated_datetime"), "updated_datetime")
+    media = _media_urls(params)
     text = strip_tags(params.get("description"))
     if len(text) > MAX_DESCRIPTION:
         raise BadRequest(_("description får vara högst 4000 tecken."))
@@ -206,49 +206,21 @@ def post_update(params: Params, kommun) -> list[dict]:
         raise NotFound(_("Okänt service_request_id: %(id)s.") % {"id": request_id[:40]})
     if report.body.organisation_id != client.organisation_id:
         raise Forbidden(_("api_key gäller inte för mottagaren av denna rapport."))
-    update = do_receive_update(
-        report,
-        actor=client,
-        external_id=params.get("update_id")[:100],
-        state=state,
-        text=text,
-    )
+    try:
+        update = receive_external_update(
+            report,
+            source=f"Open311: {client.name}",
+            external_id=params.get("update_id")[:100],
+            state=state,
+            text=text,
+            media_url=media[0] if media else "",
+            updated_at=updated_at,
+            user=client.user,
+            strict=True,
+        )
+    except ReportError as error:
+        raise BadRequest(_error_text(error)) from None
     return [{"update_id": str(update.pk)}]
-
-
-@transaction.atomic
-def do_receive_update(report, *, actor: ApiClient, external_id: str, state, text: str) -> Update:
-    """A status update from the body's own system, published as the body.
-
-    The report's state (and its case's status) follows ``state`` (None: unchanged). A
-    repeated ``external_id`` for the report is refused (mySociety: "already exists").
-    """
-    report = Report.objects.select_for_update().select_related("body").get(pk=report.pk)
-    if Update.objects.filter(report=report, external_update_id=external_id).exists():
-        raise BadRequest(_("Uppdateringen finns redan (update_id %(u)s).") % {"u": external_id})
-    before = report.state
-    change = state if state and state != before else ""
-    update = public_update(
-        report,
-        text=text,
-        new_state=change,
-        external_update_id=external_id,
-        author_name=report.body.name,
-    )
-    if change:
-        try:
-            _case_to_state(report, change, SystemActor(f"Open311: {actor.name}"))
-        except (ReportError, CaseActionError) as error:
-            raise BadRequest(_error_text(error)) from None
-        apply_state(report, change)
-    audit(
-        "create",
-        actor=actor.user,
-        obj=update,
-        organisation=report.body.organisation_id,
-        changes={"state": [before, report.state], "external_update_id": external_id},
-    )
-    return update
 
 
 def _error_text(error) -> str:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from ..models import CLOSED_STATES, FIXED_STATES, OPEN_STATES, Report, ReportPhoto, Update
+from ..models import (
+    CLOSED_STATES,
+    FIXED_STATES,
+    OPEN_STATES,
+    Report,
+    ReportPhoto,
+    Update,
+)
 from ..routing import categories_for_kommun, category_for_service_code
 from ..states import _EXTENDED, state_from_open311
 from . import formatters
@@ -88,28 +95,33 @@ def request_list(params: Params, kommun) -> list[dict]:
 
 
 def build_requests(params: Params, rows: list[dict]) -> list[dict]:
+    """Requests from :data:`formatters.REQUEST_FIELDS` rows, with one query for the first
+    photos and one for the latest staff notes (none when there are no rows)."""
+    if not rows:
+        return []
     pks = [r["pk"] for r in rows]
-    photos, notes = {}, {}
-    if pks:
-        photos = dict(
-            ReportPhoto.objects.filter(report_id__in=pks, order=1).values_list("report_id", "image")
-        )
-        for report_id, text in (
-            Update.objects.filter(
-                report_id__in=pks, is_staff_update=True, confirmed=True, hidden=False
-            )
-            .exclude(text="")
-            .order_by("report_id", "created_at", "pk")
-            .values_list("report_id", "text")
-        ):
-            notes[report_id] = text
+    photos = dict(
+        ReportPhoto.objects.filter(report_id__in=pks, order=1)
+        .order_by()
+        .values_list("report_id", "image")
+    )
+    notes: dict[int, str] = {}
+    for report_id, text in (
+        Update.objects.filter(report_id__in=pks, is_staff_update=True, confirmed=True, hidden=False)
+        .exclude(text="")
+        .order_by("report_id", "created_at", "pk")
+        .values_list("report_id", "text")
+    ):
+        notes[report_id] = text
     result = []
     for row in rows:
-        photo = photos.get(row["pk"])
+        pk = row["pk"]
+        photo = photos.get(pk)
+        note = notes.get(pk)
         item = formatters.request_row(
             row,
             photo=formatters.photo_url(photo) if photo else None,
-            notes=(notes.get(row["pk"]) or "")[: formatters.MAX_DESCRIPTION] or None,
+            notes=note[: formatters.MAX_DESCRIPTION] if note else None,
         )
         for hook in REQUEST_DECORATORS:
             hook(params, row, item)

@@ -8,9 +8,12 @@ when the suffix is unknown): never an HTML page. Unexpected failures are logged 
 from __future__ import annotations
 
 import functools
+import hashlib
 import logging
 from datetime import UTC, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -80,6 +83,38 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+#: Seconds a GET request list stays cached (public, read-only data; invalidated by time
+#: only, so a change shows within this many seconds). 0 turns the cache off.
+DEFAULT_LIST_CACHE_SECONDS = 20
+
+
+def _list_cache_key(request, fmt: str) -> str:
+    """The normalised query: parameters sorted, empty values dropped (empty = absent)."""
+    items = sorted(
+        (key, tuple(v.strip() for v in request.GET.getlist(key) if v.strip()))
+        for key in request.GET
+    )
+    text = repr((request.path, fmt, [item for item in items if item[1]]))
+    return "fmg:open311:list:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def _cached_list(request, fmt: str, build) -> HttpResponse:
+    """``build()`` (a rendered 200 response) through the Django cache for a short time."""
+    seconds = getattr(settings, "FIXAMINGATA_OPEN311_CACHE_SECONDS", DEFAULT_LIST_CACHE_SECONDS)
+    if seconds <= 0:
+        return build()
+    key = _list_cache_key(request, fmt)
+    hit = cache.get(key)
+    if hit is not None:
+        response = HttpResponse(hit, content_type=FORMATS[fmt])
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+    response = build()
+    if response.status_code == 200:
+        cache.set(key, response.content, seconds)
+    return response
+
+
 @open311("GET")
 def discovery(request, fmt, params):
     return render(fmt, "discovery", formatters.discovery(CHANGESET))
@@ -104,7 +139,11 @@ def requests(request, fmt, params):
     if request.method == "POST":
         result = inbound.post_request(params, kommun, ip=_client_ip(request))
         return render(fmt, "service_requests", result)
-    return render(fmt, "service_requests", queries.request_list(params, kommun))
+    return _cached_list(
+        request,
+        fmt,
+        lambda: render(fmt, "service_requests", queries.request_list(params, kommun)),
+    )
 
 
 @open311("GET")

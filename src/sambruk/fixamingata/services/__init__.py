@@ -12,6 +12,7 @@ from .engagement import (
     subscribe_alert,
     unsubscribe,
 )
+from .external import DuplicateUpdate, receive_external_update
 from .moderation import (
     add_abuse_entry,
     edit_report,
@@ -25,6 +26,7 @@ from .reports import confirm_report, create_case, submit_report
 from .updates import add_update, apply_state, confirm_update, set_state
 
 __all__ = [
+    "DuplicateUpdate",
     "add_abuse_entry",
     "add_update",
     "answer_questionnaire",
@@ -38,6 +40,7 @@ __all__ = [
     "hide_report",
     "hide_update",
     "move_report",
+    "receive_external_update",
     "send_alerts",
     "send_questionnaires",
     "set_state",

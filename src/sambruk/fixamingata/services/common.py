@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,16 +92,11 @@ def require_perm(actor, perm: str, report) -> None:
 
 
 def schedule_delivery(report) -> None:
-    """Hand the report to ``sambruk.fixamingata.delivery.schedule_delivery`` on commit, if the
-    delivery module exists (it is built separately)."""
-    if importlib.util.find_spec("sambruk.fixamingata.delivery") is None:
-        return
-    from sambruk.fixamingata import delivery
+    """Mark the report due and enqueue its delivery after commit (see
+    :func:`sambruk.fixamingata.delivery.schedule_delivery`)."""
+    from sambruk.fixamingata import delivery  # delivery imports this module
 
-    fn = getattr(delivery, "schedule_delivery", None)
-    if fn is not None:
-        pk = report.pk
-        transaction.on_commit(lambda: fn(type(report).objects.get(pk=pk)), robust=True)
+    delivery.schedule_delivery(report)
 
 
 def send_mail(to: str, template: str, context: dict, organisation=None, headers=None) -> None:

@@ -11,7 +11,16 @@ from sambruk.cases.services import do_add_note, do_change_status, do_send_to_que
 
 from ..casesetup import ensure_case_setup
 from ..errors import ReportError
-from ..models import AbuseEntry, AbuseKind, Category, FlaggedUser, Report, SendState, Update
+from ..models import (
+    AbuseEntry,
+    AbuseKind,
+    Category,
+    FlaggedUser,
+    Report,
+    ReportState,
+    SendState,
+    Update,
+)
 from ..routing import check_category_at_point
 from .common import CHANGE_REPORT, MODERATE, audit, public_update, require_perm, schedule_delivery
 from .reports import create_case
@@ -117,6 +126,12 @@ def unhide_report(report, *, actor) -> Report:
     report.hidden, report.hidden_reason = False, ""
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
     audit("update", actor=actor, obj=report, changes={"hidden": [True, False]})
+    if (
+        report.state != ReportState.UNCONFIRMED
+        and report.send_state == SendState.UNSENT
+        and report.sent_at is None
+    ):
+        schedule_delivery(report)  # hidden before it was ever sent: deliver it now
     return report
 
 

@@ -82,6 +82,9 @@ def submit_report(
     address_string="",
     attributes=None,
     media_urls=(),
+    pinpointed=True,
+    device_id="",
+    account_id="",
 ) -> Report:
     """Store a new report and start its confirmation.
 
@@ -128,6 +131,9 @@ def submit_report(
                 address_string=(address_string or "").strip()[:300],
                 attributes=clean_attrs,
                 media_urls=[u for u in media_urls if u][:10],
+                pinpointed=bool(pinpointed),
+                device_id=(device_id or "").strip()[:100],
+                account_id=(account_id or "").strip()[:100],
                 reporter_name=name,
                 reporter_email=email,
                 reporter_phone=(phone or "").strip()[:40],

@@ -18,3 +18,15 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reads(settings):
+    """Every test sees its own writes at once: no Open311 list cache, no routing cache left
+    over from another test (both are short-lived in production)."""
+    from sambruk.fixamingata import routing
+
+    settings.FIXAMINGATA_OPEN311_CACHE_SECONDS = 0
+    routing.clear_cache()
+    yield
+    routing.clear_cache()

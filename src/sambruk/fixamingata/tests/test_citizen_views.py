@@ -1,10 +1,8 @@
-"""Citizen pages over HTTP: every page, the JSON endpoints, and bad input."""
+"""Citizen pages over HTTP: the report flow, the JSON endpoints, bad input, the PWA."""
 
 from __future__ import annotations
 
 import io
-import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -14,75 +12,17 @@ from PIL import Image
 from sambruk.core.notifications.models import OutboxMessage
 from sambruk.fixamingata import services
 from sambruk.fixamingata.models import (
-    Alert,
     ConfirmationToken,
-    Questionnaire,
     Report,
     ReportPhoto,
     ReportState,
     TokenPurpose,
-    Update,
 )
 
+from .citizen_support import MAIL, confirmed_report, form_data, jpeg, link_in_mail
 from .factories import ABROAD, GAVLE, ROAD, SANDVIKEN, SEA
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg(name="lykta.jpg", size=(64, 48)):
-    buf = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buf, "JPEG")
-    buf.seek(0)
-    buf.name = name
-    return buf
-
-
-def form_data(world, point=SANDVIKEN, **kw):
-    cat = world.cat(world.sandviken_body, "Gatubelysning")
-    return {
-        "lat": point[0],
-        "lon": point[1],
-        "category": cat.pk,
-        "title": "Trasig gatlykta",
-        "detail": "Lyktan vid busshållplatsen är släckt.",
-        "name": "Åsa Öberg",
-        "email": "asa@example.se",
-        "phone": "070-1234567",
-        "idempotency_key": "",
-        **kw,
-    }
-
-
-def link_in_mail(smtp, pattern, to=None):
-    """The first match of ``pattern`` in a mail received (waiting up to 5 s for it)."""
-    deadline = time.monotonic() + 5
-    while True:
-        for message in smtp.messages:
-            if to and message["To"] != to:
-                continue
-            found = re.search(pattern, message.get_body(preferencelist=("plain",)).get_content())
-            if found:
-                return found.group(0)
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no mail with {pattern}")
-        time.sleep(0.05)
-
-
-MAIL = pytest.mark.django_db(transaction=True)
-
-
-def confirmed_report(world, point=SANDVIKEN, title="Trasig gatlykta", **kw):
-    report = services.submit_report(
-        lat=point[0],
-        lon=point[1],
-        category=kw.pop("category", None) or world.cat(world.sandviken_body, "Gatubelysning"),
-        title=title,
-        name="Åsa Öberg",
-        email=kw.pop("email", "asa@example.se"),
-        address_string=kw.pop("address_string", ""),
-    )
-    token = ConfirmationToken.objects.get(purpose=TokenPurpose.REPORT, object_id=report.pk)
-    return services.confirm_report(token.token)
 
 
 # --- pages ------------------------------------------------------------------------------
@@ -97,6 +37,15 @@ def test_start_page_has_map_config_search_and_manifest(client, world, settings):
     assert 'rel="manifest" href="/fixamingata/manifest.webmanifest"' in html
     assert "Trasig gatlykta" in html  # recent reports
     assert "<script>" not in html  # no inline script (strict CSP)
+
+
+def test_page_scripts_get_their_strings_from_the_javascript_catalog(client, world):
+    html = client.get("/fixamingata/").content.decode()
+    catalog = html.index('src="/jsi18n/"')
+    assert catalog < html.index("fixamingata/fmg.js")  # both deferred: the catalog runs first
+    js = client.get("/jsi18n/")
+    assert js.status_code == 200 and "javascript" in js["Content-Type"]
+    assert "django.gettext = function" in js.content.decode()
 
 
 def test_report_form_for_a_point_offers_the_categories_there(client, world):
@@ -318,176 +267,6 @@ def test_pins_json_caps_at_500(client, world):
     assert len(data["pins"]) == 500 and data["truncated"] is True
 
 
-# --- report page, updates, questionnaire -------------------------------------------------------
-@MAIL
-def test_report_page_update_by_anonymous_waits_for_confirmation(client, world, running_smtp):
-    report = confirmed_report(world)
-    page = client.get(f"/fixamingata/rapport/{report.pk}/")
-    assert page.status_code == 200 and "Trasig gatlykta" in page.content.decode()
-    response = client.post(
-        f"/fixamingata/rapport/{report.pk}/",
-        {"text": "Fortfarande släckt.", "name": "Carl", "email": "carl@example.se"},
-    )
-    assert response["Location"] == f"/fixamingata/rapport/{report.pk}/skickad/"
-    assert (
-        "Fortfarande släckt."
-        not in client.get(f"/fixamingata/rapport/{report.pk}/").content.decode()
-    )
-    link = link_in_mail(running_smtp, r"/fixamingata/uppdatering/bekrafta/[\w-]+/")
-    html = client.get(link, follow=True).content.decode()
-    assert "Din uppdatering är bekräftad" in html and "Fortfarande släckt." in html
-    assert client.get(link).status_code == 410
-
-
-def test_reporter_marks_fixed_and_reopens(client, world):
-    report = confirmed_report(world)
-    client.post(
-        f"/fixamingata/rapport/{report.pk}/",
-        {"text": "Nu lyser den.", "name": "Åsa", "email": "asa@example.se", "mark_fixed": "on"},
-    )
-    token = ConfirmationToken.objects.filter(purpose="update").last().token
-    client.get(f"/fixamingata/uppdatering/bekrafta/{token}/")
-    report.refresh_from_db()
-    assert report.state == ReportState.FIXED
-    page = client.get(f"/fixamingata/rapport/{report.pk}/").content.decode()
-    assert "Åtgärdad" in page and "öppna rapporten igen" in page
-    client.post(
-        f"/fixamingata/rapport/{report.pk}/",
-        {"text": "Släckt igen.", "name": "Åsa", "email": "asa@example.se", "reopen": "on"},
-    )
-    client.get(
-        "/fixamingata/uppdatering/bekrafta/"
-        f"{ConfirmationToken.objects.filter(purpose='update').last().token}/"
-    )
-    report.refresh_from_db()
-    assert report.state == ReportState.CONFIRMED
-
-
-def test_someone_else_cannot_mark_fixed(client, world):
-    report = confirmed_report(world)
-    response = client.post(
-        f"/fixamingata/rapport/{report.pk}/",
-        {"text": "Lagad?", "name": "Eve", "email": "eve@example.se", "mark_fixed": "on"},
-    )
-    assert response.status_code == 400
-    assert "Bara den som rapporterade" in response.content.decode()
-    assert Update.objects.filter(author_email="eve@example.se").count() == 0
-
-
-def test_update_honeypot_and_empty_text(client, world):
-    report = confirmed_report(world)
-    client.post(
-        f"/fixamingata/rapport/{report.pk}/",
-        {"text": "spam", "name": "Bot", "email": "bot@example.se", "webbplats": "x"},
-    )
-    assert Update.objects.filter(author_email="bot@example.se").count() == 0
-    empty = client.post(
-        f"/fixamingata/rapport/{report.pk}/", {"text": "", "name": "A", "email": "a@example.se"}
-    )
-    assert empty.status_code == 400 and "Skriv en uppdatering." in empty.content.decode()
-
-
-@MAIL
-def test_questionnaire_answer_marks_fixed(client, world, running_smtp):
-    report = confirmed_report(world)
-    Report.objects.filter(pk=report.pk).update(confirmed_at=timezone.now() - timedelta(weeks=5))
-    services.send_questionnaires()
-    link = link_in_mail(running_smtp, r"/fixamingata/enkat/[\w-]+/")
-    page = client.get(link)
-    assert page.status_code == 200 and "Är felet åtgärdat?" in page.content.decode()
-    missing = client.post(link, {})
-    assert missing.status_code == 400 and "Välj ett svar." in missing.content.decode()
-    done = client.post(link, {"answer": "fixed", "comment": "Lagat!"}, follow=True)
-    assert "Tack för ditt svar!" in done.content.decode()
-    report.refresh_from_db()
-    assert report.state == ReportState.FIXED
-    assert Questionnaire.objects.get().answer == "fixed"
-    assert client.get(link).status_code == 410
-
-
-# --- browse, kommun, feeds -------------------------------------------------------------------------
-def test_browse_list_filters_and_kommun_page(client, world):
-    confirmed_report(world, title="Lykta i Sandviken")
-    gavle_cat = world.cat(world.gavle_body, "Snöröjning")
-    confirmed_report(world, point=GAVLE, title="Snö i Gävle", category=gavle_cat)
-    html = client.get("/fixamingata/rapporter/").content.decode()
-    assert "Lykta i Sandviken" in html and "Snö i Gävle" in html and "2 rapporter" in html
-    only = client.get("/fixamingata/rapporter/", {"category": "Snöröjning"}).content.decode()
-    assert "Snö i Gävle" in only and "Lykta i Sandviken" not in only
-    by_kommun = client.get("/fixamingata/rapporter/", {"kommun": "2181"}).content.decode()
-    assert "Lykta i Sandviken" in by_kommun and "Snö i Gävle" not in by_kommun
-    kommun = client.get("/fixamingata/kommun/2180/").content.decode()
-    assert "Rapporter i Gävle kommun" in kommun and "Snö i Gävle" in kommun
-    assert "Lykta i Sandviken" not in kommun
-    assert client.get("/fixamingata/kommun/9999/").status_code == 404
-
-
-def test_feeds(client, world):
-    confirmed_report(world, title="Lykta i Sandviken")
-    rss = client.get("/fixamingata/rss/")
-    assert rss.status_code == 200 and b"<rss" in rss.content
-    assert "Lykta i Sandviken" in rss.content.decode()
-    atom = client.get("/fixamingata/kommun/2181/atom/")
-    assert b"http://www.w3.org/2005/Atom" in atom.content
-    assert "Lykta i Sandviken" in atom.content.decode()
-    assert "Lykta" not in client.get("/fixamingata/kommun/2180/rss/").content.decode()
-
-
-# --- alerts --------------------------------------------------------------------------------------
-@MAIL
-def test_alert_subscribe_confirm_and_unsubscribe(client, world, running_smtp):
-    response = client.post(
-        "/fixamingata/bevaka/", {"kind": "new_in_kommun", "kommun": "2181", "email": "e@example.se"}
-    )
-    assert response["Location"] == "/fixamingata/bevaka/skickad/"
-    alert = Alert.objects.get()
-    assert not alert.confirmed
-    link = link_in_mail(running_smtp, r"/fixamingata/bevakning/bekrafta/[\w-]+/")
-    assert "Bevakningen är startad" in client.get(link).content.decode()
-    alert.refresh_from_db()
-    assert alert.active
-    assert client.get(link).status_code == 410
-    # One-click unsubscribe (RFC 8058 POST without a CSRF token) and again by GET: harmless.
-    csrf_client = client.__class__(enforce_csrf_checks=True)
-    done = csrf_client.post(f"/fixamingata/bevakning/avsluta/{alert.unsubscribe_token}/")
-    assert done.status_code == 200 and "Bevakningen är avslutad" in done.content.decode()
-    assert (
-        client.get(f"/fixamingata/bevakning/avsluta/{alert.unsubscribe_token}/").status_code == 200
-    )
-    alert.refresh_from_db()
-    assert alert.unsubscribed_at is not None and not alert.active
-    assert client.get("/fixamingata/bevakning/avsluta/fel/").status_code == 404
-
-
-def test_alert_radius_and_report_and_errors(client, world):
-    report = confirmed_report(world)
-    page = client.get("/fixamingata/bevaka/", {"rapport": report.pk}).content.decode()
-    assert "Rapport: Trasig gatlykta" in page
-    client.post(
-        "/fixamingata/bevaka/",
-        {"kind": "report_updates", "report": report.pk, "email": "f@example.se"},
-    )
-    client.post(
-        "/fixamingata/bevaka/",
-        {
-            "kind": "radius",
-            "lat": "60.6",
-            "lon": "16.7",
-            "radius_m": "500",
-            "email": "g@example.se",
-        },
-    )
-    kinds = sorted(Alert.objects.values_list("kind", "radius_m"))
-    assert kinds == [("radius", 500), ("report_updates", None)]
-    no_kommun = client.post(
-        "/fixamingata/bevaka/", {"kind": "new_in_kommun", "email": "h@example.se"}
-    )
-    assert no_kommun.status_code == 400 and "Välj en kommun." in no_kommun.content.decode()
-    no_place = client.post("/fixamingata/bevaka/", {"kind": "radius", "email": "h@example.se"})
-    assert no_place.status_code == 400 and "radie på högst 20 km" in no_place.content.decode()
-    assert Alert.objects.count() == 2
-
-
 # --- PWA ----------------------------------------------------------------------------------------------
 def test_manifest_and_service_worker(client, db):
     manifest = client.get("/fixamingata/manifest.webmanifest")
@@ -507,36 +286,6 @@ def test_manifest_and_service_worker(client, db):
     assert sw["Content-Type"].startswith("application/javascript")
     assert sw["Service-Worker-Allowed"] == "/fixamingata/"
     assert "/static/fixamingata/fmg.js" in sw.content.decode()
-
-
-@MAIL
-def test_alert_mail_has_one_click_list_unsubscribe(client, world, running_smtp, django_user_model):
-    user = django_user_model.objects.create_user(email="bevakare@example.se", password="x-L-1")
-    client.force_login(user)  # own address: confirmed at once
-    client.post(
-        "/fixamingata/bevaka/",
-        {"kind": "new_in_kommun", "kommun": "2181", "email": "bevakare@example.se"},
-    )
-    alert = Alert.objects.get()
-    assert alert.active
-    client.logout()
-    confirmed_report(world, title="Ny lykta")
-    assert services.send_alerts() == 1
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        mail = [m for m in running_smtp.messages if m["To"] == "bevakare@example.se"]
-        if mail:
-            break
-        time.sleep(0.05)
-    header = str(mail[0]["List-Unsubscribe"]).strip()
-    assert header.startswith("<http") and header.endswith(
-        f"/fixamingata/bevakning/avsluta/{alert.unsubscribe_token}/>"
-    )
-    assert mail[0]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    path = "/" + header.strip("<>").split("://", 1)[1].split("/", 1)[1]
-    client.__class__(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
-    alert.refresh_from_db()
-    assert alert.unsubscribed_at is not None
 
 
 def test_extra_questions_of_the_category_are_asked_and_validated(client, world):

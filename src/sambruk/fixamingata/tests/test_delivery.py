@@ -157,3 +157,23 @@ def test_report_posted_by_the_bodys_own_system_is_not_sent_back(world):
     report.refresh_from_db()
     assert report.send_state == SendState.SKIPPED
     assert report.send_attempts == 0
+
+
+def test_unhiding_a_report_never_sent_delivers_it(world, running_smtp, member):
+    from django.db import transaction
+
+    moderator = member(world.sandviken, "caseworker")
+    light = world.cat(world.sandviken_body, "Gatubelysning")
+    light.contact_email = "belysning@sandviken.example.se"
+    light.save()
+    with transaction.atomic():  # hidden before the delivery task runs
+        report = submit(world, light)
+        services.hide_report(report, actor=moderator, reason="Kontrolleras")
+    report.refresh_from_db()
+    assert report.send_state == SendState.UNSENT and report.sent_at is None
+
+    services.unhide_report(report, actor=moderator)
+    report.refresh_from_db()
+    assert report.send_state == SendState.SENT
+    mail = next(m for m in running_smtp.wait_for(1) if m["To"] == "belysning@sandviken.example.se")
+    assert "Trasig gatlykta" in mail["Subject"]

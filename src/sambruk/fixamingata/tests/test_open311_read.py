@@ -441,3 +441,23 @@ def test_request_list_query_count_does_not_grow_with_rows(client, reports, w):
     assert len(many) == len(few) <= 4
     report_queries = [q["sql"] for q in many if 'FROM "fixamingata_report"' in q["sql"]]
     assert len(report_queries) == 1
+
+
+def test_request_list_is_cached_briefly_by_its_normalised_query(client, w, settings):
+    settings.FIXAMINGATA_OPEN311_CACHE_SECONDS = 30
+    light = w.cat(w.sandviken_body, "Gatubelysning")
+    make_report(light, lat=SANDVIKEN[0], lon=SANDVIKEN[1], title="Första")
+    first = json_of(get(client, "requests.json", jurisdiction_id="2181", status="open"))
+    assert [r["description"] for r in first] == ["Första"]
+    make_report(light, lat=SANDVIKEN[0], lon=SANDVIKEN[1], title="Andra")
+    # The same query (parameter order and empty parameters do not matter): the cached answer.
+    again = client.get(BASE + "requests.json?status=open&service_code=&jurisdiction_id=2181")
+    validate("requests", json_of(again))
+    assert json_of(again) == first
+    assert again["Access-Control-Allow-Origin"] == "*"
+    # Another query, the XML format, or the cache turned off: fresh.
+    fresh = json_of(get(client, "requests.json", jurisdiction_id="2181"))
+    assert {r["description"] for r in fresh} == {"Första", "Andra"}
+    assert len(parse_xml(get(client, "requests.xml", **J, status="open"))) == 2
+    settings.FIXAMINGATA_OPEN311_CACHE_SECONDS = 0
+    assert len(json_of(get(client, "requests.json", jurisdiction_id="2181", status="open"))) == 2

@@ -54,7 +54,11 @@ def post(client, path, data):
 
 
 def test_post_request_creates_a_confirmed_report_and_case(client, w):
-    response = post(client, "requests.json", valid(**{"attribute[fara][]": ["cykel", "gang"]}))
+    response = post(
+        client,
+        "requests.json",
+        valid(**{"attribute[fara][]": ["cykel", "gang"]}, device_id="app-7", account_id="k-42"),
+    )
     assert response.status_code == 200
     data = json_of(response)
     validate("post", data)
@@ -65,6 +69,7 @@ def test_post_request_creates_a_confirmed_report_and_case(client, w):
     assert report.attributes == {"storlek": "stor", "fara": ["cykel", "gang"]}
     assert report.case is not None
     assert report.case.queue.organisation == w.sandviken
+    assert (report.pinpointed, report.device_id, report.account_id) == (True, "app-7", "k-42")
     assert report.title == "Lampan vid busshållplatsen är släckt."
     # It is public at once.
     shown = json_of(client.get(BASE + f"requests/{report.service_request_id}.json"))
@@ -177,8 +182,16 @@ def test_address_only_request_is_placed_in_the_kommun(client, w):
     assert report.address_string == "Storgatan 1"
     assert kommun_at(report.lat, report.lon) == "2181"
     assert "inte utmärkt på kartan" in report.detail
+    assert report.pinpointed is False
     shown = json_of(client.get(BASE + f"requests/{report.service_request_id}.json"))
+    validate("requests", shown)
     assert shown[0]["address"] == "Storgatan 1"
+    # The stored point is only the kommun's: no coordinates are published for it.
+    assert shown[0]["lat"] is None and shown[0]["long"] is None
+    xml = parse_xml(client.get(BASE + f"requests/{report.service_request_id}.xml"))
+    assert xml.findtext("request/lat") in (None, "") and xml.findtext("request/address") == (
+        "Storgatan 1"
+    )
 
 
 def test_fixmystreet_id_makes_a_post_idempotent(client, w):

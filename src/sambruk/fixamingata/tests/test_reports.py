@@ -73,9 +73,7 @@ def test_reused_and_expired_tokens_are_refused(world, running_smtp):
     assert error.value.code == "token_used"
 
     second = submit(world, title="Annan lykta", email="bo@example.se")
-    token2 = token_from(
-        next(m for m in running_smtp.wait_for(3) if m["To"] == "bo@example.se")
-    )
+    token2 = token_from(next(m for m in running_smtp.wait_for(3) if m["To"] == "bo@example.se"))
     ConfirmationToken.objects.filter(token=token2).update(
         expires_at=timezone.now() - timedelta(minutes=1)
     )

@@ -4,6 +4,15 @@
 (function () {
   "use strict";
 
+  // UI strings go through Django's JavaScript catalog (/jsi18n/, loaded before this file);
+  // without it the Swedish source strings are shown.
+  var gettext = window.gettext || function (text) { return text; };
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (fmt, obj) {
+    return fmt.replace(/%\((\w+)\)s/g, function (_m, key) { return String(obj[key]); });
+  };
+  function fmt(text, values) { return interpolate(text, values, true); }
+
   var script = document.currentScript;
   var cfgEl = document.getElementById("fmg-config");
   var cfg = cfgEl ? JSON.parse(cfgEl.textContent) : {};
@@ -48,7 +57,7 @@
     var node = byId("fmg-map");
     if (!node || !window.L) { return; }
     map = L.map(node, { zoomControl: false }).setView(cfg.centre, cfg.zoom);
-    L.control.zoom({ zoomInTitle: "Zooma in", zoomOutTitle: "Zooma ut" }).addTo(map);
+    L.control.zoom({ zoomInTitle: gettext("Zooma in"), zoomOutTitle: gettext("Zooma ut") }).addTo(map);
     map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>');
     if (cfg.tileUrl) {
       L.tileLayer(cfg.tileUrl, { maxZoom: 19, attribution: cfg.tileAttribution }).addTo(map);
@@ -71,7 +80,7 @@
       pin.setLatLng([lat, lon]);
     } else {
       pin = L.marker([lat, lon], {
-        draggable: cfg.mode !== "show", alt: "Felets plats", title: "Felets plats", keyboard: false
+        draggable: cfg.mode !== "show", alt: gettext("Felets plats"), title: gettext("Felets plats"), keyboard: false
       }).addTo(map);
       pin.on("dragend", function () {
         var p = pin.getLatLng();
@@ -88,7 +97,7 @@
       var link = byId("fmg-report-here");
       if (panel && link) {
         link.href = cfg.reportUrl + "?" + qs({ lat: lat, lon: lon });
-        byId("fmg-pin-text").textContent = "Du har satt en nål på kartan (" + lat + ", " + lon + ").";
+        byId("fmg-pin-text").textContent = fmt(gettext("Du har satt en nål på kartan (%(lat)s, %(lon)s)."), { lat: lat, lon: lon });
         panel.hidden = false;
       }
     } else if (cfg.mode === "report") {
@@ -105,10 +114,10 @@
     setValue('#fmg-report-form input[name="lat"], #plats_lat', lat);
     setValue('#fmg-report-form input[name="lon"], #plats_lon', lon);
     var status = byId("fmg-location");
-    status.textContent = "Hämtar kategorier för platsen …";
+    status.textContent = gettext("Hämtar kategorier för platsen …");
     getJSON(cfg.categoriesUrl + "?" + qs({ lat: lat, lon: lon }))
       .then(function (data) {
-        status.textContent = "Platsen ligger i " + data.kommun.name + "." + (data.message ? " " + data.message : "");
+        status.textContent = fmt(gettext("Platsen ligger i %(kommun)s."), { kommun: data.kommun.name }) + (data.message ? " " + data.message : "");
         fillCategories(data.categories);
       })
       .catch(function (err) {
@@ -142,7 +151,7 @@
 
   function attributeFieldset(c) {
     var fs = el("fieldset", { "class": "fmg-attrs", "data-category": String(c.id) });
-    fs.appendChild(el("legend", {}, "Frågor om " + c.name));
+    fs.appendChild(el("legend", {}, fmt(gettext("Frågor om %(category)s"), { category: c.name })));
     c.attributes.forEach(function (a) {
       if (a.variable === false) { return; }
       var name = "attr-" + c.id + "-" + a.code;
@@ -164,7 +173,7 @@
       var input;
       if (a.datatype === "singlevaluelist") {
         input = el("select", { name: name, id: name });
-        input.appendChild(el("option", { value: "" }, "Välj"));
+        input.appendChild(el("option", { value: "" }, gettext("Välj")));
         (a.values || []).forEach(function (v) { input.appendChild(el("option", { value: v.key }, v.name)); });
       } else if (a.datatype === "text") {
         input = el("textarea", { name: name, id: name, rows: "3" });
@@ -194,7 +203,7 @@
     if (!box) { return; }
     box.textContent = "";
     if (!reports.length) {
-      box.appendChild(el("p", {}, "Inga öppna rapporter i närheten."));
+      box.appendChild(el("p", {}, gettext("Inga öppna rapporter i närheten.")));
       return;
     }
     var list = el("ul", { "class": "fmg-list" });
@@ -202,7 +211,7 @@
       var li = el("li");
       li.appendChild(el("a", { href: r.url }, r.title));
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", { "class": "muted" }, r.category + ", " + r.distance_m + " m bort, " + r.state_label));
+      li.appendChild(el("span", { "class": "muted" }, fmt(gettext("%(category)s, %(distance)s m bort, %(state)s"), { category: r.category, distance: r.distance_m, state: r.state_label })));
       list.appendChild(li);
     });
     box.appendChild(list);
@@ -232,8 +241,8 @@
       var status = byId("fmg-pins-status");
       if (status) {
         status.textContent = data.truncated
-          ? "Kartan visar 500 rapporter. Zooma in för att se alla."
-          : data.pins.length + " rapporter på kartan.";
+          ? gettext("Kartan visar 500 rapporter. Zooma in för att se alla.")
+          : fmt(ngettext("%(n)s rapport på kartan.", "%(n)s rapporter på kartan.", data.pins.length), { n: data.pins.length });
       }
     }).catch(function () {});
   }
@@ -264,13 +273,13 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var q = form.elements.q.value.trim();
-      if (q.length < 2) { status.textContent = "Skriv minst två tecken."; return; }
-      status.textContent = "Söker …";
+      if (q.length < 2) { status.textContent = gettext("Skriv minst två tecken."); return; }
+      status.textContent = gettext("Söker …");
       list.textContent = "";
       geocode(q).catch(function () { return localSearch(q); }).then(function (results) {
         status.textContent = results.length
-          ? results.length + " träffar. Välj en plats."
-          : "Hittade ingen plats som heter så.";
+          ? fmt(ngettext("%(n)s träff. Välj en plats.", "%(n)s träffar. Välj en plats.", results.length), { n: results.length })
+          : gettext("Hittade ingen plats som heter så.");
         results.forEach(function (r) {
           var li = el("li");
           var button = el("button", { type: "button" }, r.label);
@@ -282,12 +291,12 @@
             }
             if (cfg.mode === "start" || cfg.mode === "report") { placePin(r.lat, r.lon); }
             list.textContent = "";
-            status.textContent = "Vald plats: " + r.label + ".";
+            status.textContent = fmt(gettext("Vald plats: %(place)s."), { place: r.label });
           });
           li.appendChild(button);
           list.appendChild(li);
         });
-      }).catch(function () { status.textContent = "Sökningen misslyckades. Försök igen."; });
+      }).catch(function () { status.textContent = gettext("Sökningen misslyckades. Försök igen."); });
     });
   }
 
