@@ -275,6 +275,7 @@ def do_save_page(
         prefill=prefill_for(sub, actor),
         language=sub.language,
     )
+    result.submission = sub  # the saved row, for the caller (no second read)
     if result.action is not None:
         return result
     if result.errors and not keep_invalid:

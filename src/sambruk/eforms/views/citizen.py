@@ -75,9 +75,10 @@ def _message(request, title: str, text: str, status: int = 400, **extra):
     )
 
 
-def _draft(request, org, slug, token):
+def _draft(request, org, slug, token, *, found=False, sub=None):
     """``(submission, None)`` or ``(None, response)`` for a refused or redirected request."""
-    sub = subs.find_draft(token)
+    if not found:
+        sub = subs.find_draft(token)
     if sub is None or sub.eservice.organisation.slug != org or sub.eservice.slug != slug:
         return None, _message(
             request,
@@ -212,7 +213,7 @@ def page_view(request, org, slug, token, page):
         and not subs.is_expired(sub)
     ):
         return _save_after_login_expired(request, sub, page)
-    sub, refused = _draft(request, org, slug, token)
+    sub, refused = _draft(request, org, slug, token, found=True, sub=sub)
     if refused:
         return refused
     if sub.status != SubmissionStatus.DRAFT:
@@ -237,7 +238,7 @@ def page_view(request, org, slug, token, page):
             )
         except subs.SubmissionError as error:
             return _message(request, sub.eservice.name, error.message)
-        sub.refresh_from_db()
+        sub = getattr(result, "submission", sub)
         if result.action is None:
             if nav == "save":
                 return redirect(_urls(sub)["saved"])
