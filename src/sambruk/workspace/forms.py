@@ -454,20 +454,23 @@ class SearchForm(forms.Form):
             "Söker i ärendenummer, rubrik, beskrivning, anteckningar, meddelanden och kontakter."
         ),
     )
-    state = forms.ChoiceField(label=_("Läge"), choices=STATE_FILTERS, required=False)
+    state = forms.ChoiceField(
+        label=_("Läge"), choices=STATE_FILTERS, required=False, widget=FastSelect
+    )
     case_type = forms.ModelChoiceField(
-        queryset=CaseType.objects.none(), label=_("Ärendetyp"), required=False
+        queryset=CaseType.objects.none(), label=_("Ärendetyp"), required=False, widget=FastSelect
     )
     queue = forms.ModelChoiceField(
-        queryset=Queue.objects.none(), label=_("Funktion"), required=False
+        queryset=Queue.objects.none(), label=_("Funktion"), required=False, widget=FastSelect
     )
     assignee = forms.ChoiceField(
         label=_("Handläggare"),
         required=False,
         choices=[("", _("Alla")), ("me", _("Jag")), ("none", _("Ej tilldelade"))],
+        widget=FastSelect,
     )
     label = forms.ModelChoiceField(
-        queryset=Label.objects.none(), label=_("Etikett"), required=False
+        queryset=Label.objects.none(), label=_("Etikett"), required=False, widget=FastSelect
     )
     created_from = forms.DateField(label=_("Skapat från"), required=False, widget=DateInput())
     created_to = forms.DateField(label=_("Skapat till"), required=False, widget=DateInput())

@@ -83,13 +83,24 @@ def _post_form(case, user):
 def case_context(request, case, tab: str) -> dict:
     user = request.user
     names = available_actions(case, user)
+    actions = operations.for_case(names)
+    # URLs reversed once here rather than two or three {% url %} per button and tab.
+    marker = "__name__"
+    action_url = reverse("workspace:action", args=[case.pk, marker])
+    tab_url = reverse("workspace:case_tab", args=[case.pk, marker])
+    case_url = reverse("workspace:case", args=[case.pk])
     return {
         "case": case,
         "organisation": case.organisation,
         "tab": tab,
         "tabs": TABS,
+        "tab_links": [
+            (name, label, f"{case_url}?tab={name}", tab_url.replace(marker, name))
+            for name, label in TABS
+        ],
         "action_names": names,
-        "actions": operations.for_case(names),
+        "actions": actions,
+        "action_links": [(op, action_url.replace(marker, op.name)) for op in actions],
         "overdue": is_overdue(case),
         **tab_context(case, user, tab),
     }

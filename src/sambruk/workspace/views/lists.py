@@ -50,14 +50,15 @@ class HomeView(WorkspaceMixin, View):
 def _render_list(request, *, title, queryset, heading_id, extra=None, descending=False):
     user = request.user
     page = keyset_page(list_rows(queryset, user), request.GET.get("efter"), descending=descending)
-    decorate_rows(page.rows)
+    can_bulk = has_perm(user, "cases.change_case")
+    decorate_rows(page.rows, select=can_bulk)
     context = {
         "title": title,
         "page": page,
         "rows": page.rows,
         "heading_id": heading_id,
         "bulk_form": BulkForm(user=user, initial={"next": request.get_full_path()}),
-        "can_bulk": has_perm(user, "cases.change_case"),
+        "can_bulk": can_bulk,
         **(extra or {}),
     }
     template = "workspace/_case_rows.html" if request.htmx else "workspace/case_list.html"
