@@ -41,7 +41,11 @@ def demo_mode(settings, tmp_path):
 def fill_application(client, sub):
     posts = [
         {"epost": "tolvan@example.se", "adress": "Testgatan 12, Sandviken"},
-        {"hushall-0-person_namn": "Tolvan Tolvansson", "hushall-0-alder": "60"},
+        {
+            "hushall-count": "1",
+            "hushall-0-person_namn": "Tolvan Tolvansson",
+            "hushall-0-alder": "60",
+        },
         {
             "atgard": "Ta bort trösklar och bygga ramp.",
             "kostnad": "45000",
