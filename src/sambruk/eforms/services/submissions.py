@@ -239,8 +239,18 @@ def previous_page(sub: Submission, current: int) -> int | None:
 def prefill_for(sub: Submission, user) -> dict:
     from ..engine import resolve_prefill
 
-    if not is_citizen(user):
-        return {}
+    if not is_citizen(user) or user.pk != sub.user_id:
+        # Saved without the citizen's login (it expired mid-form): read-only prefilled
+        # answers keep their stored values whatever was posted.
+        stored = sub.data or {}
+        return {
+            ref.field["name"]: stored[ref.field["name"]]
+            for ref in field_map(schema_of(sub)).values()
+            if ref.group is None
+            and ref.field.get("readonly")
+            and ref.field.get("prefill")
+            and ref.field["name"] in stored
+        }
     context = PrefillContext.for_user(user, organisation=sub.eservice.organisation)
     return resolve_prefill(schema_of(sub), context)
 

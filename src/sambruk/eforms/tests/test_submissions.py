@@ -316,3 +316,39 @@ def test_outbox_has_no_receipt_without_an_email_answer(client, org_factory):
     sub.refresh_from_db()
     assert sub.status == SubmissionStatus.SUBMITTED and sub.receipt_pdf
     assert not OutboxMessage.objects.filter(template="eforms/email/receipt").exists()
+
+
+def test_expired_login_cannot_change_read_only_prefilled_answers(client, org_factory):
+    from .test_submissions_support import two_signer_eservice
+
+    citizen_login(client, 0)
+    sub, _loc = start(client, two_signer_eservice(org_factory()))
+    client.logout()
+    client.post(
+        page_url(sub, 0),
+        {"personnummer": "198112189876", "epost": "t@example.se", "adress": "Gatan 1"},
+    )
+    sub.refresh_from_db()
+    assert sub.data["personnummer"] == "191212121212" and sub.data["adress"] == "Gatan 1"
+
+
+def test_demo_loader_publishes_both_sandviken_eservices(client, org_factory):
+    from sambruk.cases.tests.factories import CaseTypeFactory, QueueFactory
+
+    from ..demo import load_eforms_demo
+
+    org = org_factory(kommunkod="2181", name="Sandvikens kommun")
+    QueueFactory(organisation=org, name="Kundtjänst")
+    QueueFactory(organisation=org, name="Bygg och miljö")
+    CaseTypeFactory(organisation=org, code="synpunkt")
+    CaseTypeFactory(organisation=org, code="ansokan")
+    lines = []
+    load_eforms_demo(lines.append)
+    load_eforms_demo(lines.append)  # idempotent
+    page = client.get("/e-tjanster/")
+    assert "Kontakta kommunen" in page.text
+    assert "Ansökan om bostadsanpassningsbidrag" in page.text
+    from ..models import EService
+
+    assert EService.objects.count() == 2
+    assert EService.objects.get(slug="bostadsanpassningsbidrag").signing == "two"
