@@ -352,3 +352,18 @@ def test_demo_loader_publishes_both_sandviken_eservices(client, org_factory):
 
     assert EService.objects.count() == 2
     assert EService.objects.get(slug="bostadsanpassningsbidrag").signing == "two"
+
+
+def test_idle_timeout_mid_form_keeps_saved_pages(client, org_factory):
+    citizen_login(client, 0)
+    sub, _loc = start(client, make_eservice(org_factory()))
+    client.post(page_url(sub, 0), {**KONTAKT_PAGE0, "nav": "next"})
+    session = client.session
+    session["eleg_last_seen"] = 0  # idle for decades: the session middleware logs out
+    session.save()
+    response = client.post(page_url(sub, 1), {**KONTAKT_PAGE1, "nav": "next"})
+    assert response.status_code == 302 and "/konto/e-legitimation/" in response["Location"]
+    citizen_login(client, 0)
+    resumed = client.get(url("resume", sub))
+    assert resumed["Location"] == page_url(sub, 0)
+    assert "Anna Andersson" in client.get(resumed["Location"]).text
