@@ -65,16 +65,17 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 # --- scheduling -------------------------------------------------------------------------
-def schedule_delivery(report) -> None:
+def schedule_delivery(report, *, mark_due: bool = True) -> None:
     """Deliver ``report``: called inside the confirming transaction.
 
     One UPDATE marks it due now (so the periodic retry finds it even if the queue is down)
     and one lightweight task is enqueued after commit; everything else (the contact, the
     method, ``none`` → skipped) is decided in the task (:func:`_claim`).
     """
-    Report.objects.filter(pk=report.pk, send_state=SendState.UNSENT).update(
-        send_next_attempt_at=timezone.now()
-    )
+    if mark_due:  # (the confirming save may already have set send_next_attempt_at)
+        Report.objects.filter(pk=report.pk, send_state=SendState.UNSENT).update(
+            send_next_attempt_at=timezone.now()
+        )
     pk = report.pk
     transaction.on_commit(lambda: deliver_report_task(pk), robust=True)
 

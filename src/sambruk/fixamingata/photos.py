@@ -10,13 +10,14 @@ corrupt or oversized photo refuses the whole submission.
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from .errors import ReportError
 
@@ -82,6 +83,25 @@ def _corrupt() -> ReportError:
     )
 
 
+_TRUNCATION_LOCK = threading.Lock()
+
+
+def _load_complete(image) -> None:
+    """Decode every pixel, refusing truncated files.
+
+    WeasyPrint sets ``ImageFile.LOAD_TRUNCATED_IMAGES = True`` process-wide when it is
+    imported (PDF export), which would make Pillow pad a cut-off photo with grey instead of
+    failing. Decode with the flag off.
+    """
+    with _TRUNCATION_LOCK:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def process_photo(upload) -> ProcessedPhoto:
     """Validate and re-encode one uploaded photo (a file object or bytes)."""
     _register_heif()
@@ -93,7 +113,7 @@ def process_photo(upload) -> ProcessedPhoto:
             width, height = original.size
             if width * height > MAX_PIXELS:
                 raise ReportError(_("Bilden har för många bildpunkter."), code="photo_too_large")
-            original.load()
+            _load_complete(original)
             upright = ImageOps.exif_transpose(original)
             clean = _pixels_only(upright)
     except ReportError:

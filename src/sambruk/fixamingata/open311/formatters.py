@@ -169,5 +169,5 @@ def update_row(row: dict, *, state: str) -> dict:
         "status": open311_extended_status(state),
         "updated_datetime": iso(row["confirmed_at"] or row["created_at"]),
         "description": row["text"][:MAX_DESCRIPTION],
-        "media_url": "",
+        "media_url": row.get("media_url") or "",
     }

@@ -164,6 +164,7 @@ UPDATE_FIELDS = (
     "reopen",
     "created_at",
     "confirmed_at",
+    "media_url",
 )
 
 

@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,10 +72,9 @@ def is_abusive(email: str) -> bool:
     if not email:
         return False
     domain = email.rsplit("@", 1)[-1]
-    return (
-        AbuseEntry.objects.filter(kind=AbuseKind.EMAIL, value=email).exists()
-        or AbuseEntry.objects.filter(kind=AbuseKind.DOMAIN, value=domain).exists()
-    )
+    return AbuseEntry.objects.filter(
+        Q(kind=AbuseKind.EMAIL, value=email) | Q(kind=AbuseKind.DOMAIN, value=domain)
+    ).exists()
 
 
 def audit(action: str, *, actor, obj, organisation=None, changes=None, purpose: str = ""):
@@ -91,12 +91,12 @@ def require_perm(actor, perm: str, report) -> None:
         raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
 
 
-def schedule_delivery(report) -> None:
+def schedule_delivery(report, *, mark_due: bool = True) -> None:
     """Mark the report due and enqueue its delivery after commit (see
     :func:`sambruk.fixamingata.delivery.schedule_delivery`)."""
     from sambruk.fixamingata import delivery  # delivery imports this module
 
-    delivery.schedule_delivery(report)
+    delivery.schedule_delivery(report, mark_due=mark_due)
 
 
 def send_mail(to: str, template: str, context: dict, organisation=None, headers=None) -> None:

@@ -16,7 +16,7 @@ from ..attributes import validate_attributes
 from ..casesetup import ensure_case_setup
 from ..errors import ReportError
 from ..links import absolute, report_url
-from ..models import Report, ReportPhoto, ReportState, Source, TokenPurpose
+from ..models import Report, ReportPhoto, ReportState, SendState, Source, TokenPurpose
 from ..photos import process_photos
 from ..routing import check_category_at_point
 from .common import (
@@ -148,7 +148,8 @@ def submit_report(
                 hidden_reason="abuse" if abusive else "",
             )
             report.service_request_id = str(report.pk)
-            report.save(update_fields=["service_request_id"])
+            if not (immediate and not abusive):  # else saved with the confirmation below
+                report.save(update_fields=["service_request_id"])
             for order, photo in enumerate(processed, start=1):
                 row = ReportPhoto(report=report, order=order)
                 row.image.save(photo.content.name, photo.content, save=False)
@@ -211,11 +212,16 @@ def confirm_report(token: str) -> Report:
 
 
 def _confirm(report: Report) -> None:
+    """Confirm (one UPDATE: state, case, due for delivery, and the id if not yet saved)."""
     report.state = ReportState.CONFIRMED
     report.confirmed_at = timezone.now()
     report.case = create_case(report)
-    report.save(update_fields=["state", "confirmed_at", "case", "updated_at"])
-    schedule_delivery(report)
+    fields = ["state", "confirmed_at", "case", "updated_at", "service_request_id"]
+    if report.send_state == SendState.UNSENT:
+        report.send_next_attempt_at = report.confirmed_at
+        fields.append("send_next_attempt_at")
+    report.save(update_fields=fields)
+    schedule_delivery(report, mark_due=False)
 
 
 def case_description(report: Report) -> str:

@@ -180,6 +180,7 @@ def test_status_updates_come_back_from_our_own_server(world, live_server, member
     update = Update.objects.get(report=report, external_update_id__gt="")
     assert update.text == "Vi byter lamporna i veckan."
     assert update.posted_as_body and update.is_public
+    assert update.external_updated_at is not None  # the back end's updated_datetime
     assert report.case.status.code == "pagar"
 
     # Idempotent: the overlapping window brings the same update again.

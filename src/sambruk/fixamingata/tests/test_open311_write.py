@@ -246,13 +246,15 @@ def report(w):
 
 
 def test_post_update_changes_state_and_case(client, w, report):
-    response = post(client, "servicerequestupdates.json", update(report))
+    photo = "https://kommun.example.se/bilder/ext-1.jpg"
+    response = post(client, "servicerequestupdates.json", update(report, media_url=photo))
     assert response.status_code == 200
     data = json_of(response)
     validate("post_update", data)
     row = Update.objects.get(pk=int(data[0]["update_id"]))
     assert row.text == "Lampan är utbytt." and row.posted_as_body and row.is_public
-    assert row.external_update_id == "ext-1"
+    assert row.external_update_id == "ext-1" and row.media_url == photo
+    assert row.external_updated_at.isoformat() == "2025-03-01T09:00:00+00:00"
     report.refresh_from_db()
     assert report.state == "fixed" and report.closed_at is not None
     assert report.case.status.kind == "closed"
@@ -263,6 +265,7 @@ def test_post_update_changes_state_and_case(client, w, report):
         (data[0]["update_id"], "fixed", "Lampan är utbytt.")
     ]
     assert listed[0]["updated_datetime"][-6:] in ("+01:00", "+02:00")
+    assert listed[0]["media_url"] == photo
     root = parse_xml(client.get(BASE + "servicerequestupdates.xml", {"jurisdiction_id": "2181"}))
     assert root.tag == "service_request_updates" and root[0].tag == "request_update"
     assert root[0].findtext("status") == "fixed"
