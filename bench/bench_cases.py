@@ -4,9 +4,9 @@ Runs against the database of ``bench/seed_cases.py`` (``DATABASE_URL``, or the t
 SQLite file of the seeder) through Django's full stack: ``django.test.Client`` with a
 verified (2FA) staff session for the workspace pages, a bearer token for the REST API, the
 service layer for ``do_create``, and a real gunicorn worker for the memory figure. If the
-database holds no bench cases yet, it is seeded first (``--cases``; small defaults so that
-``make bench`` stays short). Prints p50/p95/max per scenario and a table against the targets;
-never passes or fails on time.
+database holds no bench cases yet, it is seeded first (``--cases``; default 20,000 cases and
+fewer requests, so that ``make bench`` stays short on a fresh machine). Prints p50/p95/max
+per scenario and a table against the targets; never passes or fails on time.
 
 Full size (the figures in docs/cases-performance.md)::
 
@@ -37,7 +37,12 @@ import seed_cases  # noqa: E402
 
 ROOT = seed_cases.ROOT
 BENCH_TOKEN = "sbk_bench-cases-token-0123456789abcdefghijklmnopq"
-SMALL_DEFAULT = {"sqlite": 50_000, "postgresql": 200_000}
+SMALL_DEFAULT = {"sqlite": 20_000, "postgresql": 20_000}
+# Requests / creates per scenario: full size for a seeded bench database, fewer for the
+# small database ``make bench`` seeds on a fresh machine (figures are then indicative only).
+FULL_COUNTS = {"requests": 300, "creates": 2000, "gunicorn_requests": 300}
+SMALL_COUNTS = {"requests": 100, "creates": 300, "gunicorn_requests": 100}
+SMALL_DATABASE = 100_000  # bench cases below this: small counts
 TARGETS = {  # scenario → (comparison, value, unit)
     "inbox page": ("p95 <", 50, "ms"),
     "case view": ("p95 <", 80, "ms"),
@@ -382,9 +387,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, help="cases to seed when the database is empty")
     parser.add_argument("--orgs", type=int, default=50)
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--creates", type=int, default=2000)
-    parser.add_argument("--gunicorn-requests", type=int, default=300)
+    parser.add_argument("--requests", type=int, help="per HTTP scenario (default 300; 100 small)")
+    parser.add_argument("--creates", type=int, help="do_create calls (default 2000; 300 small)")
+    parser.add_argument("--gunicorn-requests", type=int, help="default 300; 100 small")
     parser.add_argument(
         "--only", default="http,create,gunicorn", help="comma-separated: http, create, gunicorn"
     )
@@ -405,6 +410,10 @@ def main() -> None:
         print(f"empty database: seeding {wanted:,} cases first (see seed_cases.py for full size)")
         seed_cases.seed(wanted, args.orgs)
         count = seed_cases.bench_case_count()
+    counts = SMALL_COUNTS if count < SMALL_DATABASE else FULL_COUNTS
+    for key, value in counts.items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
     print(f"database: {vendor} {connection.settings_dict['NAME']}, {count:,} bench cases")
     print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     ctx = context()

@@ -79,11 +79,20 @@ def rules_for(queue_id: int, trigger: str):
     ).order_by("order", "pk")
 
 
+def active_rules(queue_id: int, trigger: str) -> list[QueueRule]:
+    """:func:`rules_for` as a list, cached per process for a few seconds (``configcache``)."""
+    from . import configcache
+
+    return configcache.cached(
+        ("rules", queue_id, trigger), lambda: list(rules_for(queue_id, trigger))
+    )
+
+
 def apply_rules(case: Case, trigger: str) -> Case:
     token = _running.set(_running.get() + 1)
     try:
         queue_id = case.queue_id
-        for rule in rules_for(queue_id, trigger):
+        for rule in active_rules(queue_id, trigger):
             if not matches(rule, case):
                 continue
             case = _apply(rule, case)

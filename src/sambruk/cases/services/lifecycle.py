@@ -12,7 +12,7 @@ from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 from sambruk.core.authz.permissions import has_perm
 
-from .. import events, search
+from .. import configcache, events, search
 from ..errors import CaseActionError
 from ..models import (
     Case,
@@ -62,7 +62,7 @@ def do_create(
             _("Du saknar behörighet att skapa ärenden här."), code="permission_denied"
         )
     _validate_new(queue, case_type, title, origin, priority, labels)
-    status = case_type.initial_status
+    status = configcache.initial_status(case_type)
     if status is None:
         raise CaseActionError(
             _("Ärendetypen ”%(type)s” har ingen startstatus.") % {"type": case_type.name},
