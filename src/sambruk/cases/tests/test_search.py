@@ -98,6 +98,29 @@ def test_finds_by_description_note_message_and_contact(world):
     assert found(world.worker, "halka") == {world.snow.pk}
 
 
+def test_created_case_is_indexed_in_the_creating_transaction(world):
+    """``do_create`` writes the search document itself (no after-commit re-index needed):
+    found at once by title, description, contact and reference, and the same after a
+    full re-index."""
+    from sambruk.cases.search import reindex_case
+
+    case = services.do_create(  # on-commit callbacks are not run here
+        actor=world.worker,
+        queue=world.queue,
+        case_type=world.case_type,
+        title="Läckande brandpost",
+        description="Vatten forsar ut på trottoaren.",
+        contacts=[{"name": "Gunnel Ekström", "email": "gunnel@example.se"}],
+    )
+    for _pass in range(2):
+        assert found(world.worker, "brandpost") == {case.pk}
+        assert found(world.worker, "trottoaren") == {case.pk}
+        assert found(world.worker, "Ekström") == {case.pk}
+        assert found(world.worker, case.reference) == {case.pk}
+        assert found(world.stranger, "brandpost") == set()
+        reindex_case(case.pk)
+
+
 def test_several_words_phrase_or_and_exclusion(world):
     assert found(world.worker, "Storgatan lampor") == {world.lamp.pk}
     assert found(world.worker, "parkbänk or snöröjning") == {world.bench.pk, world.snow.pk}
