@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, editor
+from .views import citizen, citizen_signing, editor
 
 app_name = "eforms"
 urlpatterns: list = [
@@ -27,7 +27,7 @@ urlpatterns: list = [
 _draft = "<slug:org>/<slug:slug>/<str:token>/"
 urlpatterns += [
     path("", citizen.catalogue_view, name="catalogue"),
-    path("medsokande/<str:token>/", citizen.cosign_view, name="cosign"),
+    path("medsokande/<str:token>/", citizen_signing.cosign_view, name="cosign"),
     path("kvittens/<str:token>/pdf/", citizen.receipt_pdf_view, name="receipt_pdf"),
     path("<slug:org>/<slug:slug>/", citizen.eservice_view, name="eservice"),
     path(_draft, citizen.resume_view, name="resume"),
@@ -35,7 +35,7 @@ urlpatterns += [
     path(_draft + "sparat/", citizen.saved_view, name="saved"),
     path(_draft + "version/", citizen.version_view, name="version"),
     path(_draft + "sammanfattning/", citizen.summary_view, name="summary"),
-    path(_draft + "underskrift/", citizen.sign_view, name="sign"),
-    path(_draft + "inbjudan/", citizen.invite_view, name="invite"),
+    path(_draft + "underskrift/", citizen_signing.sign_view, name="sign"),
+    path(_draft + "inbjudan/", citizen_signing.invite_view, name="invite"),
     path(_draft + "kvittens/", citizen.receipt_view, name="receipt"),
 ]
