@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sambruk.workspace",
     "sambruk.fixamingata",
     "sambruk.eforms",
+    "sambruk.ekbist",
 ]
 
 MIDDLEWARE = [

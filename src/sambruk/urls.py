@@ -23,6 +23,7 @@ urlpatterns = [
     path("open311/v2/", include("sambruk.fixamingata.open311_urls")),
     path("fixamingata/", include("sambruk.fixamingata.urls")),
     path("e-tjanster/", include("sambruk.eforms.urls")),
+    path("ekonomiskt-bistand/", include("sambruk.ekbist.urls")),
     path("", include("sambruk.core.web.urls")),
 ]
 
