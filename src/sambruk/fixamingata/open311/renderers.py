@@ -50,16 +50,20 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _append(parent, tag: str, value) -> None:
-    node = etree.SubElement(parent, tag)
-    if isinstance(value, dict):
+def _append(parent, tag: str, value, _sub=etree.SubElement) -> None:
+    node = _sub(parent, tag)
+    kind = type(value)
+    if kind is str:  # most values: a fast path (a 1000-request list has 18,000 of them)
+        if value:
+            node.text = _NOT_XML.sub("", value)
+    elif kind is dict:
         for key, child in value.items():
             _append(node, key, child)
-    elif isinstance(value, list | tuple):
+    elif kind is list or kind is tuple:
         item_tag = ITEM_TAGS.get(tag, "item")
         for child in value:
             _append(node, item_tag, child)
-    else:
+    elif value is not None:
         text = _text(value)
         if text:
             node.text = text
