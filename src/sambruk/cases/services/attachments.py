@@ -23,6 +23,7 @@ from ..attachments import check_upload
 from ..errors import CaseActionError
 from ..models import Attachment, LogKind
 from ..predicates import check_edit
+from ..system import db_user
 from .base import begin, commit_change, lock
 
 
@@ -55,7 +56,7 @@ def store_attachment(
         content_type=checked.kind.mime,
         size=checked.size,
         sha256=checked.sha256,
-        uploaded_by=actor,
+        uploaded_by=db_user(actor),
         visible_to_citizen=visible_to_citizen,
     )
     content = uploaded_file if isinstance(uploaded_file, File) else File(uploaded_file)

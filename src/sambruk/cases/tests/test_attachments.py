@@ -238,3 +238,16 @@ def test_remove_deletes_row_and_file_on_commit(
     assert AuditEvent.objects.filter(
         action="delete", object_type="cases.attachment", object_id=str(attachment.pk)
     ).exists()
+
+
+def test_system_actor_adds_attachment_without_uploader(setup, case, _media_root):
+    from sambruk.cases.system import SystemActor
+
+    robot = SystemActor("E-tjänst: Kontakta kommunen")
+    upload = SimpleUploadedFile("intyg.pdf", PDF, content_type="application/pdf")
+    attachment = services.do_add_attachment(case, actor=robot, uploaded_file=upload)
+    attachment.refresh_from_db()
+    assert attachment.uploaded_by is None
+    assert attachment.original_name == "intyg.pdf"
+    entry = CaseLogEntry.objects.filter(case=case, kind=LogKind.ATTACHMENT).get()
+    assert entry.data["actor_label"] == "E-tjänst: Kontakta kommunen"

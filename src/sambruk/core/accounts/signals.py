@@ -11,6 +11,12 @@ from sambruk.core.audit.services import record
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
+    # An e-legitimation login (eleg.session.do_citizen_login) leaves how the citizen was
+    # identified on the request: the one "login" event then carries method, LoA and issuer.
+    eleg = getattr(request, "eleg_login_audit", None) if request is not None else None
+    if eleg:
+        record(AuditAction.LOGIN, actor=user, obj=user, **eleg)
+        return
     record(AuditAction.LOGIN, actor=user, object_type="accounts.user", object_id=str(user.pk))
 
 

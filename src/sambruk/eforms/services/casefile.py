@@ -85,9 +85,7 @@ def contacts(sub: Submission) -> list[dict]:
 
 def create_case(sub: Submission):
     """Create the case (rules run inside ``do_create``) and copy form data and files."""
-    from sambruk.cases.models import LogKind
-    from sambruk.cases.services.attachments import delete_files_on_error, store_attachment
-    from sambruk.cases.services.base import commit_change, lock
+    from sambruk.cases.services.attachments import do_add_attachment
 
     eservice = sub.eservice
     person_rows = contacts(sub)
@@ -129,28 +127,9 @@ def create_case(sub: Submission):
         submitted_by=sub.user,
     )
     system = SystemActor(_("E-tjänst: %(name)s") % {"name": localise(eservice.name)})
-    rows = list(sub.files.all().order_by("pk"))
-    if not rows:
-        return case
-    # The case engine's do_add_attachment stores the actor as uploader, which a system actor
-    # cannot be: store the files (uploader empty) and write one log entry as the e-service.
-    case = lock(case)
-    names = []
-    with delete_files_on_error([]) as written:
-        for row in rows:
-            with row.file.open("rb") as handle:
-                upload = File(handle, name=row.original_name)
-                attachment = store_attachment(
-                    case, actor=None, uploaded_file=upload, written=written
-                )
-                names.append(attachment.original_name)
-        case = commit_change(
-            case,
-            actor=system,
-            event="case.attachment_added",
-            kind=LogKind.ATTACHMENT,
-            text=_("Bilagor från e-tjänsten: %(names)s.") % {"names": ", ".join(names)},
-            data={"submission": sub.pk},
-            changes={"attachments": names},
-        )
+    for row in sub.files.all().order_by("pk"):
+        with row.file.open("rb") as handle:
+            do_add_attachment(
+                case, actor=system, uploaded_file=File(handle, name=row.original_name)
+            )
     return case

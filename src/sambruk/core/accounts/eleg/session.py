@@ -71,17 +71,17 @@ def do_citizen_login(request, identity: Identity, *, method: str) -> User:
             given_name=identity.given_name,
             family_name=identity.family_name,
         )
-        # Django's user_logged_in signal writes the plain "login" event; this one carries
-        # how the citizen was identified.
-        login(request, user, backend=BACKEND)
-        record(
-            AuditAction.LOGIN,
-            actor=user,
-            obj=user,
-            person=person,
-            purpose="e-legitimation",
-            changes={"method": method, "loa": identity.loa, "issuer": identity.issuer},
-        )
+        # Django's user_logged_in receiver (accounts/signals.py) writes the one "login"
+        # event and reads how the citizen was identified from the request.
+        request.eleg_login_audit = {
+            "person": person,
+            "purpose": "e-legitimation",
+            "changes": {"method": method, "loa": identity.loa, "issuer": identity.issuer},
+        }
+        try:
+            login(request, user, backend=BACKEND)
+        finally:
+            del request.eleg_login_audit
     session = request.session
     session[SESSION_LOA] = identity.loa
     session[SESSION_SUBJECT] = identity.subject

@@ -54,6 +54,16 @@ def test_test_login_logs_in_with_loa_test_and_returns_to_next(client, demo):
     assert 'src="/static/accounts/session-timeout.js"' in status.content.decode()
 
 
+def test_eleg_login_writes_one_login_event_with_method_loa_and_issuer(client, demo):
+    client.post(TEST_URL, {"person": "0", "next": "/"})
+    user = User.objects.get(civic_number="191212121212")
+    events = list(AuditEvent.objects.filter(action="login", actor=user))
+    assert len(events) == 1
+    assert events[0].changes == {"method": "test", "loa": "test", "issuer": "test"}
+    assert events[0].purpose == "e-legitimation"
+    assert events[0].object_id == str(user.pk)
+
+
 def test_test_login_without_choice_is_refused(client, demo):
     response = client.post(TEST_URL, {"next": "/"})
     assert response.status_code == 400
