@@ -188,6 +188,13 @@ def test_address_only_request_is_placed_in_the_kommun(client, w):
     assert shown[0]["address"] == "Storgatan 1"
     # The stored point is only the kommun's: no coordinates are published for it.
     assert shown[0]["lat"] is None and shown[0]["long"] is None
+    # Nor is it a pin on the map or a "nearby report" at the kommun's point.
+    lat, lon = report.lat, report.lon
+    bbox = f"{lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}"
+    pins = client.get("/fixamingata/pins/", {"bbox": bbox}).json()["pins"]
+    assert report.pk not in [p["id"] for p in pins]
+    nearby = client.get("/fixamingata/nara/", {"lat": lat, "lon": lon})
+    assert report.title not in nearby.content.decode()
     xml = parse_xml(client.get(BASE + f"requests/{report.service_request_id}.xml"))
     assert xml.findtext("request/lat") in (None, "") and xml.findtext("request/address") == (
         "Storgatan 1"

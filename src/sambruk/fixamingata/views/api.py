@@ -170,7 +170,13 @@ def pins(request):
         south, west, north, east = parse_bbox(request.GET.get("bbox", ""))
     except ReportError as error:
         return _error(error, error.code)
-    qs = filtered_reports(request.GET).in_bbox(south, west, north, east).order_by()
+    # Address-only reports (pinpointed false) sit on the kommun's point, not at the fault.
+    qs = (
+        filtered_reports(request.GET)
+        .in_bbox(south, west, north, east)
+        .filter(pinpointed=True)
+        .order_by()
+    )
     rows = list(qs.values_list("pk", "lat", "lon", "title", "state")[: MAX_PINS + 1])
     truncated = len(rows) > MAX_PINS
     base = reverse("fixamingata:report", kwargs={"pk": 0})[:-2]

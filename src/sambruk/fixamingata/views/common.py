@@ -101,7 +101,7 @@ def nearby_open(lat: float, lon: float, *, radius_m=NEARBY_RADIUS_M, limit=NEARB
     south, west, north, east = box_around(lat, lon, radius_m)
     rows = (
         Report.objects.public()
-        .filter(state__in=list(OPEN_STATES))
+        .filter(state__in=list(OPEN_STATES), pinpointed=True)
         .in_bbox(south, west, north, east)
         .select_related("category")
         .order_by("-created_at")[:200]
