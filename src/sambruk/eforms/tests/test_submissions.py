@@ -365,5 +365,41 @@ def test_idle_timeout_mid_form_keeps_saved_pages(client, org_factory):
     assert response.status_code == 302 and "/konto/e-legitimation/" in response["Location"]
     citizen_login(client, 0)
     resumed = client.get(url("resume", sub))
-    assert resumed["Location"] == page_url(sub, 0)
-    assert "Anna Andersson" in client.get(resumed["Location"]).text
+    # Both pages were saved (the second one on the way to the log-in page): resume there.
+    assert resumed["Location"] == page_url(sub, 1)
+    assert "Anna Andersson" in client.get(page_url(sub, 0)).text
+
+
+def test_idle_timeout_on_post_saves_that_page_then_asks_for_login(client, org_factory):
+    citizen_login(client, 0)
+    sub, _loc = start(client, make_eservice(org_factory(), login_required=True))
+    client.post(page_url(sub, 0), {**KONTAKT_PAGE0, "nav": "next"})
+    session = client.session
+    session["eleg_last_seen"] = 0  # idle: the login has expired while page 2 was filled in
+    session.save()
+    response = client.post(page_url(sub, 1), {**KONTAKT_PAGE1, "nav": "next"}, follow=True)
+    first_url, status = response.redirect_chain[0]
+    assert status == 302
+    assert first_url.startswith("/konto/e-legitimation/?next=")
+    assert page_url(sub, 1) in first_url.replace("%2F", "/")
+    assert "Det du skrev är sparat" in response.text
+    assert "_auth_user_id" not in client.session
+    sub.refresh_from_db()
+    assert sub.data["meddelande"] == KONTAKT_PAGE1["meddelande"]
+    citizen_login(client, 0)
+    page = client.get(page_url(sub, 1))
+    assert page.status_code == 200
+    assert "Gatlyktan vid Storgatan 5 är trasig." in page.text
+
+
+def test_idle_timeout_on_other_posts_still_redirects_before_the_view(client, org_factory):
+    citizen_login(client, 0)
+    sub, _loc = start(client, make_eservice(org_factory(), login_required=True))
+    session = client.session
+    session["eleg_last_seen"] = 0
+    session.save()
+    response = client.post(url("summary", sub), {"idempotency_key": "x"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/e-legitimation/")
+    sub.refresh_from_db()
+    assert sub.status == "draft"

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from sambruk.core.accounts.eleg.session import keeps_input_on_expiry
+
 from ..definition import localise
 from ..engine import build_summary
 from ..models import EService, SignerRole, Signing, SubmissionStatus
@@ -199,6 +201,7 @@ def version_view(request, org, slug, token):
 # --- one page at a time ----------------------------------------------------------------------
 @never_cache
 @require_http_methods(["GET", "POST"])
+@keeps_input_on_expiry  # an idle login reaches this view logged out: the input is saved
 def page_view(request, org, slug, token, page):
     sub = subs.find_draft(token)
     if (

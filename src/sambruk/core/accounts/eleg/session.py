@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -140,10 +140,33 @@ def _referer_path(request) -> str:
     return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
+def keeps_input_on_expiry(view):
+    """Mark a form view whose POST must reach it after the citizen's login went idle.
+
+    :class:`CitizenSessionMiddleware` then logs the citizen out, sets
+    ``request.eleg_session_expired = True`` and lets the POST through, so the view can save
+    the page (to the draft) before it sends the citizen to the log-in page.
+    """
+    view.eleg_keeps_input_on_expiry = True
+    return view
+
+
+def _keeps_input(request) -> bool:
+    if request.method != "POST" or _wants_json(request):
+        return False
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "eleg_keeps_input_on_expiry", False)
+
+
 class CitizenSessionMiddleware:
     """For citizen users: idle timeout, session epoch (logga ut överallt), ``request.eleg_loa``.
 
-    Place after ``AuthenticationMiddleware`` and ``MessageMiddleware``.
+    An idle POST to a view marked with :func:`keeps_input_on_expiry` is let through logged
+    out, with ``request.eleg_session_expired = True``. Place after
+    ``AuthenticationMiddleware`` and ``MessageMiddleware``.
     """
 
     def __init__(self, get_response):
@@ -151,6 +174,7 @@ class CitizenSessionMiddleware:
 
     def __call__(self, request):
         request.eleg_loa = None
+        request.eleg_session_expired = False
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.kind == UserKind.CITIZEN:
             session = request.session
@@ -159,6 +183,10 @@ class CitizenSessionMiddleware:
             if session.get(SESSION_EPOCH) != user.session_epoch:
                 return self._end(request, _("Du har loggats ut från alla enheter."))
             if last is None or now - last > conf.idle_timeout_seconds():
+                if _keeps_input(request):
+                    logout(request)
+                    request.eleg_session_expired = True
+                    return self.get_response(request)
                 return self._end(
                     request,
                     _(
