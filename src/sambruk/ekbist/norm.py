@@ -1,0 +1,416 @@
+"""Riksnorm need calculation for försörjningsstöd (decision support). Pure: no database.
+
+``calculate_need(table, household, costs, incomes, *, guideline=None)`` returns a
+:class:`NeedCalculation` with one line per norm component, cost and income, each with a rule
+reference, so the caseworker and the decision letter show how the amount was reached.
+
+Money: integer kronor per month everywhere (the riksnorm is published in whole kronor).
+Prorated amounts (växelvis boende, umgänge, a share of the common costs) are rounded half up to
+whole kronor per line, so the lines always add up to the totals.
+
+Rules (sources in ``RULES``; ``/work/shared/reference/domains.md`` § 4):
+
+- Norm = personal costs of each member by age + common costs by household size
+  (socialtjänstförordningen 2 kap. 1 §). One adult gets the single amount, two adults
+  (sökande + medsökande, make/sambo) together the couple amount.
+- Children: the age band's amount. A child who eats lunch at förskola/school gets the
+  "utan lunch" amount where the year's table has one (ages 0–6); elsewhere school lunch does not
+  change the amount. *Interpretation*: the CSV's ``_no_lunch`` rows are the lower amounts that
+  exclude lunch, i.e. the child's lunch is provided outside the home.
+- More than 7 persons: common(7) + (n − 7) × (common(7) − common(6)), unless the year states its
+  own increment.
+- A household sharing the dwelling with adults outside the calculation (``other_residents``,
+  e.g. a non-cohabiting adult): common(n_total) × n_family / n_total. For a single adult this is
+  the reference's "single personal norm + common(n)/n"; for larger families it is the same rule
+  applied per person (documented generalisation).
+- Växelvis boende and umgängesbarn: the reference is silent, so the rule is a parameter
+  (:class:`NormParameters`): personal cost × days / 30; växelvis children count in the household
+  size, umgängesbarn do not.
+- Reasonable costs outside the norm are added at the amounts applied for, housing capped by the
+  kommun's guideline for the household size; income is subtracted. The need is never negative:
+  a surplus is reported as ``surplus``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+RULES = {
+    "personal": "SoF 2 kap. 1 § (riksnormen, personliga kostnader)",
+    "common": "SoF 2 kap. 1 § (riksnormen, gemensamma hushållskostnader)",
+    "over7": "Riksnormen: hushåll över 7 personer, HH7 − HH6 per extra person",
+    "shared": "Riksnormen: ej sammanboende vuxen i gemensamt hushåll, gemensamma kostnader / n",
+    "part_time": "Kommunens tillämpning: personliga kostnader × dagar / 30 (parameter)",
+    "outside": "SoL: skäliga kostnader utanför riksnormen",
+    "housing_cap": "Kommunens riktlinje för skälig boendekostnad",
+    "income": "SoL: hushållets inkomster räknas av",
+}
+
+
+class NormError(ValueError):
+    """Invalid input or a missing table; the message is Swedish and shown to the caseworker."""
+
+
+class Residence(StrEnum):
+    FULL = "heltid"
+    VAXELVIS = "vaxelvis"
+    UMGANGE = "umgange"
+
+
+@dataclass(frozen=True)
+class PersonalRate:
+    age_from: int
+    age_to: int
+    with_school_lunch: bool
+    amount: int
+
+
+@dataclass(frozen=True)
+class NormTable:
+    """One year's riksnorm in kronor per month."""
+
+    year: int
+    personal: tuple[PersonalRate, ...]
+    adult_single: int
+    adults_couple: int
+    common: Mapping[int, int]  # household size 1..7 -> amount
+    extra_member_increment: int | None = None  # None: common[7] - common[6]
+    note: str = ""
+
+    def __post_init__(self):
+        missing = [n for n in range(1, 8) if n not in self.common]
+        if missing:
+            raise NormError(
+                _("Riksnormen för %(year)s saknar gemensamma kostnader för hushållsstorlek %(n)s.")
+                % {"year": self.year, "n": ", ".join(map(str, missing))}
+            )
+
+    def increment(self) -> int:
+        if self.extra_member_increment is not None:
+            return self.extra_member_increment
+        return self.common[7] - self.common[6]
+
+    def common_for(self, size: int) -> int:
+        if size <= 7:
+            return self.common[size]
+        return self.common[7] + (size - 7) * self.increment()
+
+    def personal_for(self, age: int, school_lunch: bool) -> tuple[int, str]:
+        """Amount for a child of ``age``; the second value is a note for the line (or "")."""
+        full = lunch = None
+        for rate in self.personal:
+            if rate.age_from <= age <= rate.age_to:
+                if rate.with_school_lunch:
+                    lunch = rate.amount
+                else:
+                    full = rate.amount
+        if full is None:
+            raise NormError(
+                _("Riksnormen för %(year)s saknar personliga kostnader för %(age)s år.")
+                % {"year": self.year, "age": age}
+            )
+        if school_lunch and lunch is not None:
+            return lunch, _("lunch i förskola/skola")
+        if school_lunch and age <= 6:
+            return full, _("belopp utan lunch saknas för året, fullt belopp")
+        return full, ""
+
+
+@dataclass(frozen=True)
+class Member:
+    """A person in the calculation. ``adult`` marks sökande/medsökande (18 or older)."""
+
+    age: int
+    adult: bool = False
+    school_lunch: bool = False
+    residence: Residence = Residence.FULL
+    days_per_month: int | None = None  # växelvis (default 15) and umgänge (required)
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Household:
+    members: tuple[Member, ...]
+    # Persons sharing the dwelling who are not in this calculation (non-cohabiting adults).
+    other_residents: int = 0
+
+
+@dataclass(frozen=True)
+class NormParameters:
+    """Rules the riksnorm reference leaves to the kommun; defaults documented in the module."""
+
+    days_in_month: int = 30
+    vaxelvis_default_days: int = 15
+    count_vaxelvis_in_household_size: bool = True
+    count_umgange_in_household_size: bool = False
+    max_child_age: int = 20
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Reasonable costs outside the norm, kronor per month as applied for."""
+
+    housing: int = 0
+    electricity: int = 0
+    home_insurance: int = 0
+    work_travel: int = 0
+    childcare: int = 0
+    medical: int = 0
+    dental: int = 0
+    union_fees: int = 0
+    other: tuple[tuple[str, int], ...] = ()
+
+
+COST_LABELS = {
+    "housing": N_("Boendekostnad"),
+    "electricity": N_("Hushållsel"),
+    "home_insurance": N_("Hemförsäkring"),
+    "work_travel": N_("Arbetsresor"),
+    "childcare": N_("Barnomsorg"),
+    "medical": N_("Läkarvård och medicin"),
+    "dental": N_("Akut tandvård"),
+    "union_fees": N_("Fackavgift och a-kassa"),
+}
+
+
+@dataclass(frozen=True)
+class Income:
+    label: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class Guideline:
+    """A kommun's guideline: the highest reasonable housing cost per household size."""
+
+    max_housing: Mapping[int, int]
+    source: str = ""
+
+    def housing_cap(self, size: int) -> int | None:
+        if not self.max_housing:
+            return None
+        sizes = sorted(self.max_housing)
+        fitting = [s for s in sizes if s <= size]
+        return self.max_housing[fitting[-1] if fitting else sizes[0]]
+
+
+@dataclass(frozen=True)
+class Line:
+    section: str  # "norm", "cost" or "income"
+    label: str
+    amount: int
+    rule: str
+    requested: int | None = None  # for a capped cost: the amount applied for
+
+
+@dataclass(frozen=True)
+class NeedCalculation:
+    year: int
+    household_size: int
+    lines: tuple[Line, ...]
+    norm_total: int
+    costs_total: int
+    income_total: int
+    need: int  # never negative
+    surplus: int  # income above norm + costs; 0 when there is a need
+    notes: tuple[str, ...] = field(default=())
+
+    def section(self, name: str) -> list[Line]:
+        return [line for line in self.lines if line.section == name]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _round(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _check_amount(label: str, amount: int) -> None:
+    if amount < 0:
+        raise NormError(_("Beloppet för %(label)s får inte vara negativt.") % {"label": label})
+
+
+def _days(member: Member, params: NormParameters) -> int:
+    if member.residence == Residence.FULL:
+        return params.days_in_month
+    days = member.days_per_month
+    if days is None:
+        if member.residence == Residence.UMGANGE:
+            raise NormError(_("Ange antal umgängesdagar per månad för umgängesbarn."))
+        days = params.vaxelvis_default_days
+    if not 0 < days <= params.days_in_month:
+        raise NormError(
+            _("Antal dagar per månad måste vara mellan 1 och %(max)s.")
+            % {"max": params.days_in_month}
+        )
+    return days
+
+
+def _validate(household: Household, params: NormParameters) -> list[Member]:
+    adults = [m for m in household.members if m.adult]
+    if not adults:
+        raise NormError(_("Hushållet måste ha minst en vuxen sökande."))
+    if len(adults) > 2:
+        raise NormError(
+            _(
+                "Högst två vuxna (sökande och make/sambo) ingår i samma beräkning; "
+                "andra vuxna i bostaden anges som övriga boende."
+            )
+        )
+    if household.other_residents < 0:
+        raise NormError(_("Antalet övriga boende får inte vara negativt."))
+    for m in household.members:
+        if m.age < 0:
+            raise NormError(_("En ålder får inte vara negativ."))
+        if m.adult and m.age < 18:
+            raise NormError(_("En vuxen sökande måste vara minst 18 år."))
+        if m.adult and m.residence != Residence.FULL:
+            raise NormError(_("Vuxna sökande kan inte anges som växelvis boende eller umgänge."))
+        if not m.adult and m.age > params.max_child_age:
+            raise NormError(
+                _("Barn och ungdomar kan ingå upp till %(max)s års ålder; äldre ansöker själva.")
+                % {"max": params.max_child_age}
+            )
+    return adults
+
+
+def _counts_in_size(member: Member, params: NormParameters) -> bool:
+    if member.residence == Residence.VAXELVIS:
+        return params.count_vaxelvis_in_household_size
+    if member.residence == Residence.UMGANGE:
+        return params.count_umgange_in_household_size
+    return True
+
+
+def _norm_lines(table: NormTable, household: Household, params: NormParameters):
+    adults = _validate(household, params)
+    lines: list[Line] = []
+    if len(adults) == 1:
+        lines.append(
+            Line(
+                "norm",
+                _("Personliga kostnader, ensamstående vuxen"),
+                table.adult_single,
+                RULES["personal"],
+            )
+        )
+    else:
+        lines.append(
+            Line(
+                "norm",
+                _("Personliga kostnader, sammanboende vuxna"),
+                table.adults_couple,
+                RULES["personal"],
+            )
+        )
+    size = len(adults)
+    for member in household.members:
+        if member.adult:
+            continue
+        amount, note = table.personal_for(member.age, member.school_lunch)
+        label = member.label or _("Barn, %(age)s år") % {"age": member.age}
+        rule = RULES["personal"]
+        days = _days(member, params)
+        if member.residence != Residence.FULL:
+            amount = _round(Decimal(amount) * days / params.days_in_month)
+            kind = _("växelvis boende") if member.residence == Residence.VAXELVIS else _("umgänge")
+            note = ", ".join(x for x in (note, f"{kind} {days}/{params.days_in_month} dagar") if x)
+            rule = f"{rule}; {RULES['part_time']}"
+        if note:
+            label = f"{label} ({note})"
+        lines.append(Line("norm", label, amount, rule))
+        if _counts_in_size(member, params):
+            size += 1
+
+    total_size = size + household.other_residents
+    common = table.common_for(total_size)
+    rule = RULES["common"]
+    label = _("Gemensamma hushållskostnader, %(n)s personer") % {"n": total_size}
+    if total_size > 7:
+        rule = f"{rule}; {RULES['over7']}"
+        label = _("%(label)s (7 personer + %(extra)s × %(inc)s kr)") % {
+            "label": label,
+            "extra": total_size - 7,
+            "inc": table.increment(),
+        }
+    if household.other_residents:
+        common = _round(Decimal(common) * size / total_size)
+        rule = f"{rule}; {RULES['shared']}"
+        label = _("%(label)s, andel %(size)s/%(total)s") % {
+            "label": label,
+            "size": size,
+            "total": total_size,
+        }
+    lines.append(Line("norm", label, common, rule))
+    return lines, size
+
+
+def _cost_lines(costs: Costs, size: int, guideline: Guideline | None) -> list[Line]:
+    lines: list[Line] = []
+    for name, label in COST_LABELS.items():
+        amount = getattr(costs, name)
+        _check_amount(label, amount)
+        if not amount:
+            continue
+        if name == "housing" and guideline is not None:
+            cap = guideline.housing_cap(size)
+            if cap is not None and amount > cap:
+                text = _("%(label)s (begränsad till riktlinjens %(cap)s kr för %(n)s personer)")
+                lines.append(
+                    Line(
+                        "cost",
+                        text % {"label": _(label), "cap": cap, "n": size},
+                        cap,
+                        f"{RULES['housing_cap']} {guideline.source}".strip(),
+                        requested=amount,
+                    )
+                )
+                continue
+        lines.append(Line("cost", _(label), amount, RULES["outside"]))
+    for label, amount in costs.other:
+        _check_amount(label, amount)
+        if amount:
+            lines.append(Line("cost", label, amount, RULES["outside"]))
+    return lines
+
+
+def calculate_need(
+    table: NormTable,
+    household: Household,
+    costs: Costs,
+    incomes: Sequence[Income],
+    *,
+    guideline: Guideline | None = None,
+    params: NormParameters | None = None,
+) -> NeedCalculation:
+    """Calculate the household's monthly need against ``table`` (one year's riksnorm)."""
+    params = params or NormParameters()
+    norm, size = _norm_lines(table, household, params)
+    cost = _cost_lines(costs, size, guideline)
+    income = []
+    for item in incomes:
+        _check_amount(item.label, item.amount)
+        if item.amount:
+            income.append(Line("income", item.label, item.amount, RULES["income"]))
+    norm_total = sum(x.amount for x in norm)
+    costs_total = sum(x.amount for x in cost)
+    income_total = sum(x.amount for x in income)
+    balance = norm_total + costs_total - income_total
+    return NeedCalculation(
+        year=table.year,
+        household_size=size + household.other_residents,
+        lines=tuple(norm + cost + income),
+        norm_total=norm_total,
+        costs_total=costs_total,
+        income_total=income_total,
+        need=max(balance, 0),
+        surplus=max(-balance, 0),
+        notes=(table.note,) if table.note else (),
+    )
