@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import citizen, citizen_signing, editor
+from .views import citizen, citizen_signing, editor, publisher
 
 app_name = "eforms"
 urlpatterns: list = [
@@ -20,6 +20,9 @@ urlpatterns: list = [
         editor.VersionView.as_view(),
         name="editor-version",
     ),
+    path("admin/tjanster/", publisher.EServiceListView.as_view(), name="publisher-list"),
+    path("admin/tjanster/ny/", publisher.EServiceCreateView.as_view(), name="publisher-create"),
+    path("admin/tjanster/<int:pk>/", publisher.EServiceEditView.as_view(), name="publisher-edit"),
 ]
 
 # Citizen pages (the e-service publisher). After the editor's routes: "<org>/<slug>/" would
