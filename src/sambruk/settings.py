@@ -283,6 +283,14 @@ def _origin(url: str) -> list[str]:
     return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
+# --- Ekonomiskt bistånd: SSBTEK ---------------------------------------------------------
+SSBTEK_URL = env.str("SSBTEK_URL", default="")
+SSBTEK_CLIENT_CERT = env.str("SSBTEK_CLIENT_CERT", default="") or None
+SSBTEK_CLIENT_KEY = env.str("SSBTEK_CLIENT_KEY", default="") or None
+SSBTEK_CA_CERT = env.str("SSBTEK_CA_CERT", default="") or None
+SSBTEK_TIMEOUT = env.float("SSBTEK_TIMEOUT", default=30.0)
+SSBTEK_SIM_LATENCY = env.float("SSBTEK_SIM_LATENCY", default=0.0)
+
 # --- Public URL and e-legitimation ----------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 ELEG_OIDC_ISSUER = env.str("ELEG_OIDC_ISSUER", default="")
