@@ -5,3 +5,6 @@ class EkbistConfig(AppConfig):
     name = "sambruk.ekbist"
     label = "ekbist"
     verbose_name = "Ekonomiskt bistånd"
+
+    def ready(self) -> None:
+        from . import norm_data  # noqa: F401  (registers the riksnorm reference loader)
