@@ -308,6 +308,7 @@ BANKID_BASE_URL = env.str("BANKID_BASE_URL", default="https://appapi2.test.banki
 BANKID_CLIENT_CERT = env.str("BANKID_CLIENT_CERT", default="")
 BANKID_CLIENT_KEY = env.str("BANKID_CLIENT_KEY", default="")
 BANKID_CA_CERT = env.str("BANKID_CA_CERT", default="")
+BANKID_LOGIN = env.bool("BANKID_LOGIN", default=False)  # "Logga in med BankID" (RP contract)
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -58,6 +58,11 @@ def bankid_base_url() -> str:
     return getattr(settings, "BANKID_BASE_URL", "") or "https://appapi2.test.bankid.com/rp/v6.0"
 
 
+def bankid_login_enabled() -> bool:
+    """Direct BankID log-in (``BANKID_LOGIN``): for kommuner with their own RP contract."""
+    return bool(getattr(settings, "BANKID_LOGIN", False))
+
+
 def bankid_cert() -> tuple[str, str] | None:
     cert = getattr(settings, "BANKID_CLIENT_CERT", "")
     key = getattr(settings, "BANKID_CLIENT_KEY", "")

@@ -6,7 +6,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -49,6 +49,7 @@ def login_choice(request):
             "next": next_url,
             "oidc_configured": conf.oidc_configured(),
             "demo_login": conf.demo_login_enabled(),
+            "bankid_login": conf.bankid_login_enabled(),
         },
     )
 
@@ -71,12 +72,22 @@ def oidc_callback(request):
         return OidcSigner.callback(request)
     try:
         identity = oidc.complete_login(request)
-        user = do_citizen_login(request, identity, method="oidc")
     except ElegError as exc:
         return _refused(request, exc)
+    return finish_login(request, identity, method="oidc")
+
+
+def finish_login(request, identity: Identity, *, method: str):
+    """Log the identified citizen in and go to the page they came from (OIDC and BankID)."""
+    user = do_citizen_login(request, identity, method=method)
     if user is None:
         return _refused(request, ElegError(_("Kontot är spärrat."), reason="inactive user"))
-    return redirect(request.session.pop(NEXT_KEY, "/"))
+    target = request.session.pop(NEXT_KEY, "/")
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 def _refused(request, exc: ElegError, *, status: int = 400):

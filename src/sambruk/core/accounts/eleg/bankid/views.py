@@ -1,4 +1,4 @@
-"""The animated QR code and the status poll of a BankID order (for the signing page)."""
+"""The animated QR code and the status poll of a BankID order (signing and log-in)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ from . import qr
 
 
 def _order_for(request, order_ref: str) -> dict:
+    from .login import login_order_for  # the QR code of a log-in order (no user yet)
+
+    login_order = login_order_for(request, order_ref)
+    if login_order is not None:
+        return login_order
     data = load_order_data(order_ref)
     user = request.user
     if (
