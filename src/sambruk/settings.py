@@ -166,6 +166,7 @@ if REDIS_URL:
         "name": env.str("HUEY_NAME", default="sambruk"),
         "url": REDIS_URL,
         "immediate": HUEY_IMMEDIATE,
+        "utc": False,  # crontabs in TIME_ZONE (Europe/Stockholm), as declared in tasks.py
         "consumer": {"workers": env.int("WORKER_THREADS", default=4), "worker_type": "thread"},
     }
 else:
@@ -174,6 +175,7 @@ else:
         "name": "sambruk",
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": HUEY_IMMEDIATE,
+        "utc": False,
         "consumer": {"workers": env.int("WORKER_THREADS", default=2), "worker_type": "thread"},
     }
 
