@@ -349,8 +349,12 @@ def test_summary_leaves_out_hidden_fields_and_formats_values():
         GROUP, {"hushall": [{"namn": "Bo", "barn": "yes", "alder": 7}]}, language="en"
     )
     rows = data[0]["items"][0]["rows"]
+    from django.utils import translation
+
+    with translation.override("en"):  # "Yes" once the English catalogue is compiled
+        yes = translation.gettext("Ja")
     assert rows == [[
         {"name": "namn", "label": "Namn", "value": "Bo"},
-        {"name": "barn", "label": "Barn", "value": "Ja"},
+        {"name": "barn", "label": "Barn", "value": yes},
         {"name": "alder", "label": "Ålder", "value": "7"},
     ]]  # fmt: skip
