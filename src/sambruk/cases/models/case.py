@@ -192,17 +192,22 @@ class Case(models.Model):
         orgs = permitted_organisation_ids(user, permission)
         if not orgs or orgs == ALL:
             return None
-        # A correlated EXISTS on ``sent_from_id`` rather than a LEFT JOIN through
-        # ``sent_from``: the OR then stays on the rows of one table, so PostgreSQL keeps the
-        # plans of the other conditions (inbox partial index, GIN full text, keyset) and
-        # filters with it; the probe is one primary-key look-up, none when ``sent_from_id``
-        # is NULL. Not ``IN (subquery)``: that hashes every case of the organisation as soon
-        # as one row of another organisation is checked. Not guarded by ``sent_from_id IS
-        # NOT NULL`` either: that makes the OR index-able, and the planner then prefers a
-        # BitmapAnd of three indexes (14 ms) to the inbox's ordered partial index (0.3 ms).
-        # docs/cases-performance.md.
+        # ``CASE WHEN sent_from_id IS NULL THEN false ELSE EXISTS (sender in orgs) END``
+        # instead of a LEFT JOIN through ``sent_from``. The OR then stays on the rows of one
+        # table and is not index-able, so PostgreSQL keeps the plan of the other conditions
+        # (the inbox's ordered partial index, the keyset scans); the EXISTS (one primary-key
+        # probe) runs only for rows that were sent. A bare EXISTS is hashed over every case
+        # of the organisation as soon as one row of another organisation is checked; an
+        # ``IS NOT NULL AND EXISTS`` guard makes the OR index-able and the planner then
+        # prefers a BitmapAnd of three indexes to the partial index. The search adds its own
+        # index-able condition (``search.search_queryset``). docs/cases-performance.md.
         sender = Case._base_manager.filter(pk=OuterRef("sent_from_id"), organisation_id__in=orgs)
-        return Q(Exists(sender))
+        sent_by_orgs = models.Case(
+            models.When(sent_from_id__isnull=True, then=models.Value(False)),
+            default=Exists(sender),
+            output_field=models.BooleanField(),
+        )
+        return Q(sent_by_orgs)
 
     @property
     def is_closed(self) -> bool:
