@@ -12,7 +12,7 @@ from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 from sambruk.core.authz.permissions import has_perm
 
-from .. import configcache, events, search
+from .. import configcache, events, search_create
 from ..errors import CaseActionError
 from ..models import (
     Case,
@@ -92,12 +92,12 @@ def do_create(
     )
     # The search document is written in this transaction (PostgreSQL: in the INSERT itself),
     # so the case is findable as soon as it commits and no re-index runs after commit.
-    document = search.creation_document(case, contacts)
+    document = search_create.creation_document(case, contacts)
     if connection.vendor == "postgresql":
-        case.search_vector = search.vector_expression(*document)
+        case.search_vector = search_create.vector_expression(*document)
     case.save(force_insert=True)
     case.__dict__.pop("search_vector", None)  # deferred: a later save() never writes it
-    search.index_created(case, document)
+    search_create.index_created(case, document)
     if labels:
         case.labels.set(labels)
     if restricted and actor is not None:
