@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import F, Q
+from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -357,11 +358,8 @@ def members_of(queues):
 
 
 def _attrs_html(attrs) -> str:
-    return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
-        for name, value in attrs.items()
-        if value is not False and value is not None
-    )
+    """HTML attributes, escaped (booleans as bare names, False/None left out)."""
+    return flatatt(attrs)
 
 
 class FastSelect(forms.Select):
