@@ -321,7 +321,15 @@ def _norm_lines(table: NormTable, household: Household, params: NormParameters):
         if member.residence != Residence.FULL:
             amount = _round(Decimal(amount) * days / params.days_in_month)
             kind = _("växelvis boende") if member.residence == Residence.VAXELVIS else _("umgänge")
-            note = ", ".join(x for x in (note, f"{kind} {days}/{params.days_in_month} dagar") if x)
+            note = ", ".join(
+                x
+                for x in (
+                    note,
+                    _("%(kind)s %(days)s/%(month)s dagar")
+                    % {"kind": kind, "days": days, "month": params.days_in_month},
+                )
+                if x
+            )
             rule = f"{rule}; {RULES['part_time']}"
         if note:
             label = f"{label} ({note})"
