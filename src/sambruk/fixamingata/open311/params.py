@@ -30,6 +30,13 @@ class Params:
         data: dict[str, list[str]] = {k: request.GET.getlist(k) for k in request.GET}
         if request.method == "POST":
             data.update({k: request.POST.getlist(k) for k in request.POST})
+        for name, values in data.items():
+            # NUL cannot be stored (PostgreSQL text) and is never meaningful in a parameter.
+            if "\x00" in name or any("\x00" in v for v in values):
+                raise BadRequest(
+                    _("Parametern %(name)s innehåller otillåtna tecken.")
+                    % {"name": name.replace("\x00", "")}
+                )
         self.data = data
 
     def get(self, name: str) -> str | None:

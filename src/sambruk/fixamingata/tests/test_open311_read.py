@@ -461,3 +461,13 @@ def test_request_list_is_cached_briefly_by_its_normalised_query(client, w, setti
     assert len(parse_xml(get(client, "requests.xml", **J, status="open"))) == 2
     settings.FIXAMINGATA_OPEN311_CACHE_SECONDS = 0
     assert len(json_of(get(client, "requests.json", jurisdiction_id="2181", status="open"))) == 2
+
+
+@pytest.mark.parametrize(
+    "query", ["service_code=a%00b", "status=open%00", "jurisdiction_id=2181%00"]
+)
+def test_nul_bytes_in_parameters_are_a_400_in_the_spec_format(client, query):
+    response = client.get(f"/open311/v2/requests.json?jurisdiction_id=2181&{query}")
+    assert response.status_code == 400
+    body = response.json()
+    assert body[0]["code"] == 400 and "otillåtna tecken" in body[0]["description"]
