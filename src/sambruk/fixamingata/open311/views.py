@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from . import formatters, inbound, queries
-from .errors import Open311Error
+from .errors import BadRequest, Open311Error
 from .params import Params, jurisdiction
 from .renderers import FORMATS, render, render_errors
 
@@ -56,6 +56,9 @@ def open311(*methods: str):
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
+                if "\x00" in request.path_info:
+                    # NUL cannot be stored or looked up in PostgreSQL text columns.
+                    raise BadRequest(_("Adressen innehåller otillåtna tecken."))
                 return view(request, fmt, Params(request), **kwargs)
             except Open311Error as error:
                 return render_errors(fmt, error.as_list(), error.status)

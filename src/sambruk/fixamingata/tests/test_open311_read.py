@@ -471,3 +471,10 @@ def test_nul_bytes_in_parameters_are_a_400_in_the_spec_format(client, query):
     assert response.status_code == 400
     body = response.json()
     assert body[0]["code"] == 400 and "otillåtna tecken" in body[0]["description"]
+
+
+@pytest.mark.parametrize("path", ["services/a%00b.json", "requests/1%00.json", "tokens/x%00.json"])
+def test_nul_bytes_in_the_path_are_a_400_in_the_spec_format(client, path):
+    response = client.get(f"/open311/v2/{path}?jurisdiction_id=2181")
+    assert response.status_code == 400
+    assert response.json()[0]["code"] == 400
