@@ -32,6 +32,17 @@ def _v(cd):
     return cd.get("version")
 
 
+def _plain(code, label, service) -> Operation:
+    """An action without form fields: the service takes only the case, actor and version."""
+    return Operation(
+        code,
+        label,
+        f.ActionForm,
+        lambda c, u, cd, fm: service(c, actor=u, expected_version=_v(cd)),
+        needs_form=False,
+    )
+
+
 def _close(case, user, cd, form):
     kwargs = {"resolution": cd.get("resolution"), "expected_version": _v(cd)}
     if cd.get("status"):
@@ -106,13 +117,7 @@ _OPS = [
         primary=True,
         needs_form=False,
     ),
-    Operation(
-        "delete",
-        _("Radera utkastet"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_delete_draft(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
+    _plain("delete", _("Radera utkastet"), services.do_delete_draft),
     Operation(
         "assign",
         _("Ta ärendet"),
@@ -129,13 +134,7 @@ _OPS = [
             c, actor=u, to=cd["to"], expected_version=_v(cd)
         ),
     ),
-    Operation(
-        "unassign",
-        _("Ta bort tilldelning"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_unassign(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
+    _plain("unassign", _("Ta bort tilldelning"), services.do_unassign),
     Operation(
         "send_to",
         _("Skicka till funktion"),
@@ -223,27 +222,9 @@ _OPS = [
         ),
     ),
     Operation("close", _("Avsluta"), f.CloseForm, _close, primary=True),
-    Operation(
-        "reopen",
-        _("Återöppna"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_reopen(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
-    Operation(
-        "restrict",
-        _("Begränsa åtkomst"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_restrict(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
-    Operation(
-        "unrestrict",
-        _("Ta bort begränsning"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_unrestrict(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
+    _plain("reopen", _("Återöppna"), services.do_reopen),
+    _plain("restrict", _("Begränsa åtkomst"), services.do_restrict),
+    _plain("unrestrict", _("Ta bort begränsning"), services.do_unrestrict),
     Operation(
         "remove",
         _("Ta bort ärendet"),
@@ -252,13 +233,7 @@ _OPS = [
             c, actor=u, reason=cd.get("reason") or "", expected_version=_v(cd)
         ),
     ),
-    Operation(
-        "reinstate",
-        _("Återställ ärendet"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_reinstate(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
+    _plain("reinstate", _("Återställ ärendet"), services.do_reinstate),
     Operation(
         "mark_read",
         _("Markera som läst"),
@@ -293,13 +268,7 @@ _OPS = [
             c, actor=u, child=fm.child, expected_version=_v(cd)
         ),
     ),
-    Operation(
-        "unlink_parent",
-        _("Koppla bort från huvudärendet"),
-        f.ActionForm,
-        lambda c, u, cd, fm: services.do_unlink_subcase(c, actor=u, expected_version=_v(cd)),
-        needs_form=False,
-    ),
+    _plain("unlink_parent", _("Koppla bort från huvudärendet"), services.do_unlink_subcase),
 ]
 
 #: Operations backed by engine modules that may be absent in a build (see ``optional``).
