@@ -19,6 +19,9 @@ from rest_framework.test import APIClient
 from sambruk.core.accounts.roles import register_role
 from sambruk.core.api.registry import router_registrations
 
+# Fictional test personnummer (Skatteverket's published test number) for PersonnummerField.
+baker.generators.add("sambruk.core.persons.fields.PersonnummerField", lambda: "191212121212")
+
 # Models that carry an organisation but are not tenant data, with the reason.
 NOT_TENANT_OWNED: dict[str, str] = {}
 

@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "sambruk.fixamingata",
     "sambruk.eforms",
     "sambruk.ekbist",
+    "sambruk.channel",
+    "sambruk.channel.mail",
+    "sambruk.portal",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,9 @@ urlpatterns = [
     path("fixamingata/", include("sambruk.fixamingata.urls")),
     path("e-tjanster/", include("sambruk.eforms.urls")),
     path("ekonomiskt-bistand/", include("sambruk.ekbist.urls")),
+    path("mina-sidor/", include("sambruk.portal.urls")),
+    path("kanal/", include("sambruk.channel.urls")),
+    path("kanal/e-post/", include("sambruk.channel.mail.urls")),
     path("", include("sambruk.core.web.urls")),
 ]
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ChannelMailConfig(AppConfig):
+    """Inbound e-mail → cases: the SMTP receiver (``sambruk mailin``) and e-mail access points."""
+
+    name = "sambruk.channel.mail"
+    label = "channel_mail"
+    verbose_name = "Kanal: inkommande e-post"

@@ -1,0 +1,118 @@
+"""Ansökan om ekonomiskt bistånd (eAnsökan-EkBist) and Självservice provenance.
+
+The citizen fills in the application as an e-service (``eforms``); on submission the answers
+are normalised into :class:`Application` (``data`` follows ``ekbist.application_data``), linked
+one-to-one with the case of type "Ansökan om ekonomiskt bistånd". Values fetched by the
+applicant through Självservice are :class:`FetchedValue` rows so the caseworker sees each
+value's provenance ("hämtat från Försäkringskassan 2026-11-02").
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sambruk.core.authz.querysets import RestrictedManager
+from sambruk.core.persons.fields import PersonnummerField
+
+
+class ApplicationKind(models.TextChoices):
+    NEW = "nyansokan", _("Nyansökan")
+    MONTHLY = "manadsansokan", _("Månadsansökan")
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    SUBMITTED = "submitted", _("Inlämnad")
+    DECIDED = "decided", _("Beslutad")
+    CLOSED = "closed", _("Avslutad")
+
+
+class Application(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.OneToOneField(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ekbist_application",
+    )
+    submission = models.OneToOneField(
+        "eforms.Submission",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ekbist_application",
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("föregående ansökan"),
+    )
+    kind = models.CharField(_("typ"), max_length=20, choices=ApplicationKind.choices)
+    state = models.CharField(
+        _("läge"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    period = models.DateField(_("ansökningsmånad"), help_text=_("Första dagen i månaden."))
+    applicant = PersonnummerField(verbose_name=_("sökande"), db_index=True)
+    co_applicant = PersonnummerField(verbose_name=_("medsökande"), blank=True, db_index=True)
+    # The normalised application: household, housing, occupation, incomes, costs, assets,
+    # attachments. Structure documented in docs/ekbist.md and ekbist/application_data.py.
+    data = models.JSONField(_("uppgifter"), default=dict, blank=True)
+    selfservice_consent_at = models.DateTimeField(
+        _("samtycke till Självservice"), null=True, blank=True
+    )
+    selfservice_consent_withdrawn_at = models.DateTimeField(
+        _("samtycke återkallat"), null=True, blank=True
+    )
+    # Socialstyrelsen's statistics: försörjningshinder (set by the caseworker) and
+    # avslutsorsak (when the case of assistance ends).
+    forsorjningshinder = models.CharField(_("försörjningshinder"), max_length=40, blank=True)
+    avslutsorsak = models.CharField(_("avslutsorsak"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-period", "-created_at"]
+        indexes = [models.Index(fields=["organisation", "period"])]
+        verbose_name = _("ansökan om ekonomiskt bistånd")
+        verbose_name_plural = _("ansökningar om ekonomiskt bistånd")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.period:%Y-%m}"
+
+
+class FetchedValue(models.Model):
+    """A value the applicant fetched from an agency through Självservice (SSBTEK)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="fetched_values"
+    )
+    person = PersonnummerField(verbose_name=_("person"))
+    agency = models.CharField(_("myndighet"), max_length=10)  # AF, CSN, FK, SKV, SO, TNS, MIV
+    field = models.CharField(_("uppgift"), max_length=80)  # e.g. "income:fk:bostadsbidrag"
+    label = models.CharField(_("benämning"), max_length=200)
+    amount = models.IntegerField(_("belopp, kr/mån"), null=True, blank=True)
+    value = models.CharField(_("värde"), max_length=300, blank=True)
+    period = models.CharField(_("period"), max_length=20, blank=True)
+    fetched_at = models.DateTimeField(_("hämtad"))
+    accepted = models.BooleanField(_("godkänd av sökande"), default=False)
+
+    tenant_field = "application__organisation"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["application", "person", "agency", "field"]
+        verbose_name = _("hämtad uppgift")
+        verbose_name_plural = _("hämtade uppgifter")
+
+    def __str__(self):
+        return f"{self.agency} {self.label}"
