@@ -7,4 +7,4 @@ class EkbistConfig(AppConfig):
     verbose_name = "Ekonomiskt bistånd"
 
     def ready(self) -> None:
-        from . import norm_data  # noqa: F401  (registers the riksnorm reference loader)
+        from . import norm_data, roles  # noqa: F401  (riksnorm reference loader; roles)
