@@ -1,0 +1,3 @@
+from .shadow import ShadowCase, ShadowCaseLogEntry
+
+__all__ = ["ShadowCase", "ShadowCaseLogEntry"]
