@@ -12,6 +12,7 @@ from ..errors import CaseActionError
 from .assignment import do_assign, do_assign_to, do_send_to_queue, do_unassign
 from .attachments import do_add_attachment, do_remove_attachment
 from .caseforms import FormError, do_submit_form
+from .citizen import Citizen, do_citizen_reply, do_claim_email
 from .conversations import (
     do_add_participant,
     do_post_message,
@@ -49,6 +50,9 @@ from .subcases import do_create_subcase, do_link_subcase, do_unlink_subcase
 
 __all__ = [
     "CaseActionError",
+    "Citizen",
+    "do_citizen_reply",
+    "do_claim_email",
     "FormError",
     "do_add_attachment",
     "do_add_participant",
