@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q
 
-from .models import Case, CaseRead
+from .models import Case, CaseEvent, CaseRead
 
 
 def with_unread(queryset, user):
@@ -36,3 +36,15 @@ def saved_searches(user):
     from .models import SavedSearch
 
     return SavedSearch.objects.restrict(user, "cases.view_case").filter(user=user).order_by("name")
+
+
+def stored_events_since(at, *, organisation=None):
+    """Stored case events (``CaseEvent``) at or after ``at``, oldest first, with their case.
+
+    For consumers that must not miss an event although subscribers run after commit (the
+    channel's feed catches up from here). Not restricted: callers publish per organisation.
+    """
+    qs = CaseEvent.objects.filter(at__gte=at).select_related("case").order_by("at", "pk")
+    if organisation is not None:
+        qs = qs.filter(case__organisation=organisation)
+    return qs
