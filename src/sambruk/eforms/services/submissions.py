@@ -25,8 +25,16 @@ from sambruk.cases.errors import CaseActionError
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 
+from .. import hooks
 from ..definition import field_map
-from ..engine import PageResult, clean_page, initial_answers, merge_page, missing_answers
+from ..engine import (
+    EngineError,
+    PageResult,
+    clean_page,
+    initial_answers,
+    merge_page,
+    missing_answers,
+)
 from ..models import (
     EService,
     Submission,
@@ -288,6 +296,10 @@ def do_save_page(
     result.submission = sub  # the saved row, for the caller (no second read)
     if result.action is not None:
         return result
+    if not result.errors and not keep_invalid:  # checks spanning fields (eforms.hooks)
+        merged = merge_page(schema, page_index, sub.data, result.values)
+        for key, message in hooks.problems(sub, merged, page_index):
+            result.errors.append(EngineError(key, "", message, page_index))
     if result.errors and not keep_invalid:
         return result
     values = dict(result.values)
@@ -352,6 +364,9 @@ def check_complete(sub: Submission) -> None:
             % {"fields": ", ".join(e.label for e in missing)},
             code="incomplete",
         )
+    found = hooks.problems(sub, sub.data or {}, None)
+    if found:
+        raise SubmissionError(" ".join(message for _key, message in found), code="invalid")
 
 
 # --- submit --------------------------------------------------------------------------------
@@ -404,6 +419,7 @@ def finalise(sub: Submission, *, actor) -> Submission:
     sub.submitted_at = timezone.now()
     sub.draft_token = sub.draft_token or secrets.token_urlsafe(32)
     sub.case = create_case(sub)
+    hooks.on_submit(sub)  # in this transaction: a refusal leaves nothing behind
     sub.save(
         update_fields=[
             "status",

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from sambruk.core.accounts.eleg.session import keeps_input_on_expiry
 
+from .. import hooks
 from ..definition import localise
 from ..engine import build_summary
 from ..models import EService, SignerRole, Signing, SubmissionStatus
@@ -248,6 +249,9 @@ def page_view(request, org, slug, token, page):
                 previous = subs.previous_page(sub, page)
                 return redirect(_page_url(sub, previous if previous is not None else page))
             if result.is_valid:
+                step = hooks.after_page(request, sub, page)
+                if step:
+                    return redirect(step)
                 following = subs.next_page(sub, page)
                 if following is None:
                     return redirect(_urls(sub)["summary"])
