@@ -52,7 +52,7 @@ APPLIES_TO = {
     "requireCoordinates": {"location"},
     "itemLabel": {"group"},
     "text": {"info"},
-    "prefill": INPUT_TYPES - {"file", "group", "checkboxes", "location"},
+    "prefill": INPUT_TYPES - {"file", "location"},  # group: rows from a plugin
     "readonly": INPUT_TYPES - {"file", "group"},
     "contactRole": {"text", "email", "phone", "personnummer", "location"},
 }

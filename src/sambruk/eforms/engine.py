@@ -392,7 +392,8 @@ def resolve_prefill(
         value = registry.resolve(source, context)
         if is_empty(value):
             continue
-        cleaner = CLEANERS.get(ref.field["type"])
+        cleaner = _clean_prefilled_rows if ref.field["type"] == "group" else None
+        cleaner = cleaner or CLEANERS.get(ref.field["type"])
         try:
             cleaned = cleaner(ref.field, value, "") if cleaner else value
         except FieldError:
@@ -400,6 +401,32 @@ def resolve_prefill(
         if not is_empty(cleaned):
             values[ref.field["name"]] = cleaned
     return values
+
+
+def _clean_prefilled_rows(field: dict, value, label: str) -> list[dict] | None:
+    """A plugin's rows for a group, each sub-value cleaned as if typed (bad ones dropped)."""
+    if not isinstance(value, list):
+        return None
+    rows = []
+    limit = min(field.get("maxItems", GROUP_ROW_LIMIT), GROUP_ROW_LIMIT)
+    for raw in value[:limit]:
+        if not isinstance(raw, dict):
+            continue
+        row = {}
+        for sub in field.get("fields") or []:
+            name = sub.get("name")
+            cleaner = CLEANERS.get(sub.get("type"))
+            if not name or cleaner is None or is_empty(raw.get(name)):
+                continue
+            try:
+                cleaned = cleaner(sub, raw[name], "")
+            except FieldError:
+                continue
+            if not is_empty(cleaned):
+                row[name] = cleaned
+        if row:
+            rows.append(row)
+    return rows or None
 
 
 def initial_answers(
