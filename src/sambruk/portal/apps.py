@@ -5,3 +5,11 @@ class PortalConfig(AppConfig):
     name = "sambruk.portal"
     label = "portal"
     verbose_name = "Mina sidor"
+
+    def ready(self) -> None:
+        from sambruk.cases.events import subscribe
+
+        from . import demo  # noqa: F401  (registers the demo loader)
+        from .services import on_case_event
+
+        subscribe(on_case_event)
