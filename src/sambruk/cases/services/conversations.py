@@ -390,3 +390,148 @@ def thread_for_reply(to_address, in_reply_to="", *, from_address: str = ""):
             kind=ParticipantKind.EXTERNAL, email__iexact=sender
         ).first()
     return conversation, participant
+
+
+# --- inbound e-mail --------------------------------------------------------------------
+@transaction.atomic
+def do_receive_email(
+    case,
+    *,
+    actor,
+    conversation=None,
+    participant=None,
+    topic: str = "",
+    sender_email: str = "",
+    sender_name: str = "",
+    body: str,
+    message_id: str = "",
+    in_reply_to: str = "",
+    attachments=(),
+) -> Message:
+    """Record an inbound e-mail (the Channel's SMTP receiver) as a message, channel "email".
+
+    ``actor`` is a :class:`~sambruk.cases.system.SystemActor` naming the e-mail channel.
+    Without ``conversation`` a new one is started on the case with ``topic`` (the mail's
+    subject) whose thread root is the mail's own ``Message-ID``. The sender becomes (or is
+    found as) the external participant; a sender without a valid address leaves the message
+    without an author participant (the name is kept in the log). A closed case is reopened
+    when its workflow allows it, else the message is recorded on the closed case. A removed
+    case refuses (``code="removed"``): the caller treats the mail as a new one.
+
+    ``attachments``: uploaded files; a file the case engine refuses (type, size, empty) is
+    skipped with a note in the message and the log, never failing the whole mail.
+    Idempotent by ``message_id`` within the conversation (a resent mail returns the message
+    already recorded).
+    """
+    from ..models import CaseState
+    from ..predicates import require_not_removed
+    from ..workflow import non_closing_targets
+    from .base import lock
+    from .lifecycle import do_reopen
+
+    case = lock(case)
+    require_not_removed(case)
+    reopened = False
+    if case.state == CaseState.CLOSED and non_closing_targets(case):
+        do_reopen(case, actor=actor)
+        case, reopened = lock(case), True
+    if conversation is not None:
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        if message_id:
+            existing = conversation.messages.filter(message_id=message_id).first()
+            if existing is not None:
+                return existing
+    body = (body or "").strip() or _("(Meddelandet saknar text.)")
+    if len(body) > BODY_MAX:
+        body = (
+            body[: BODY_MAX - 200]
+            + "\n\n"
+            + _("[Meddelandet är avkortat. Hela e-postmeddelandet finns sparat i e-postingången.]")
+        )
+    address = _valid_address(sender_email)
+    if conversation is None:
+        topic = " ".join((topic or "").split())[:TOPIC_MAX] or _("E-post utan ämne")
+        conversation = Conversation.objects.create(
+            case=case, topic=topic, created_by=None, thread_id=message_id[:255]
+        )
+    if participant is None and address:
+        participant = conversation.participants.filter(
+            kind=ParticipantKind.EXTERNAL, email__iexact=address
+        ).first() or ConversationParticipant.objects.create(
+            conversation=conversation,
+            kind=ParticipantKind.EXTERNAL,
+            email=address,
+            name=(sender_name or "").strip()[:200],
+        )
+    message = Message.objects.create(
+        conversation=conversation,
+        author=participant,
+        body=body,
+        channel=MessageChannel.EMAIL,
+        message_id=(message_id or new_message_id())[:255],
+        in_reply_to=(in_reply_to or "")[:255],
+    )
+    if not conversation.thread_id:
+        conversation.thread_id = message.message_id
+        conversation.save(update_fields=["thread_id"])
+    citizen_sees = _citizen_sees(conversation)
+    author = str(participant) if participant else (sender_name or sender_email or _("okänd"))
+    with delete_files_on_error([]) as written:
+        files, skipped = [], []
+        for item in attachments:
+            try:
+                files.append(
+                    store_attachment(
+                        case,
+                        actor=actor,
+                        uploaded_file=item,
+                        message=message,
+                        visible_to_citizen=citizen_sees,
+                        written=written,
+                    )
+                )
+            except CaseActionError as error:
+                skipped.append(str(error))
+        if skipped:
+            message.body += "\n\n" + "\n".join(
+                _("[Bilagan togs inte med: %(reason)s]") % {"reason": reason} for reason in skipped
+            )
+            message.save(update_fields=["body"])
+        text = _("E-post från %(author)s i konversationen %(topic)s.") % {
+            "author": author,
+            "topic": conversation.topic,
+        }
+        if reopened:
+            text += " " + _("Ärendet återöppnades.")
+        elif case.state == CaseState.CLOSED:
+            text += " " + _("Ärendet är avslutat.")
+        commit_change(
+            case,
+            actor=actor,
+            event="case.message_received",
+            kind=LogKind.CONVERSATION,
+            text=text,
+            data={
+                "conversation": conversation.pk,
+                "message": message.pk,
+                "attachments": [a.pk for a in files],
+                "channel": MessageChannel.EMAIL,
+            },
+            changes={
+                "message": message.message_id,
+                "from": address or sender_name,
+                "attachments": [a.original_name for a in files],
+                "skipped_attachments": skipped,
+            },
+            visible_to_citizen=citizen_sees,
+        )
+    return message
+
+
+def _valid_address(address: str) -> str:
+    address = (address or "").strip()
+    try:
+        validate_email(address)
+    except ValidationError:
+        return ""
+    return address

@@ -7,3 +7,6 @@ class ChannelMailConfig(AppConfig):
     name = "sambruk.channel.mail"
     label = "channel_mail"
     verbose_name = "Kanal: inkommande e-post"
+
+    def ready(self) -> None:
+        from . import roles  # noqa: F401  (permissions of the e-mail channel)
