@@ -7,3 +7,18 @@ class ChannelConfig(AppConfig):
     name = "sambruk.channel"
     label = "channel"
     verbose_name = "Kanal (integrationer)"
+
+    def ready(self) -> None:
+        from sambruk.core.api.registry import register_viewset
+
+        from . import demo, handlers, roles  # noqa: F401  (demo loader, case events, roles)
+        from .api.feed import FeedViewSet
+        from .api.lookup import ContactLookupViewSet
+        from .api.shadow import ShadowCaseViewSet
+        from .api.webhooks import WebhookDeliveryViewSet, WebhookSubscriptionViewSet
+
+        register_viewset("shadow-cases", ShadowCaseViewSet, basename="shadow-case")
+        register_viewset("events", FeedViewSet, basename="feed-entry")
+        register_viewset("webhooks", WebhookSubscriptionViewSet, basename="webhook")
+        register_viewset("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
+        register_viewset("contact-lookup", ContactLookupViewSet, basename="contact-lookup")

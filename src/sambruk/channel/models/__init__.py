@@ -1,3 +1,14 @@
+from .feed import FeedEntry, FeedState
 from .shadow import ShadowCase, ShadowCaseLogEntry
+from .webhooks import DeliveryStatus, SubscriptionState, WebhookDelivery, WebhookSubscription
 
-__all__ = ["ShadowCase", "ShadowCaseLogEntry"]
+__all__ = [
+    "DeliveryStatus",
+    "FeedEntry",
+    "FeedState",
+    "ShadowCase",
+    "ShadowCaseLogEntry",
+    "SubscriptionState",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

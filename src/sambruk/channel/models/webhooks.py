@@ -1,0 +1,95 @@
+"""Webhook subscriptions and their delivery log."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sambruk.core.authz.querysets import RestrictedManager
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class SubscriptionState(models.TextChoices):
+    ACTIVE = "active", _("Aktiv")
+    FAILING = "failing", _("Fungerar inte")
+    PAUSED = "paused", _("Pausad")
+
+
+class WebhookSubscription(models.Model):
+    """An organisation's receiver of case events (``event_types`` empty = every event)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(_("namn"), max_length=200)
+    url = models.URLField(_("adress"), max_length=500)
+    secret = models.CharField(_("hemlighet"), max_length=200, default=new_secret)
+    event_types = models.JSONField(_("händelsetyper"), default=list, blank=True)
+    state = models.CharField(
+        _("läge"), max_length=20, choices=SubscriptionState.choices, default="active"
+    )
+    failing_since = models.DateTimeField(_("fungerar inte sedan"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("webhook-prenumeration")
+        verbose_name_plural = _("webhook-prenumerationer")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def wants(self, event_name: str) -> bool:
+        return not self.event_types or event_name in self.event_types
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Väntar")
+    SENDING = "sending", _("Skickas")
+    DELIVERED = "delivered", _("Levererad")
+    FAILED = "failed", _("Misslyckad")
+    HELD = "held", _("Vilande")  # the subscription is failing or paused: kept, sent later
+
+
+class WebhookDelivery(models.Model):
+    """One event to one subscription: the row is written with the feed entry, then sent."""
+
+    subscription = models.ForeignKey(
+        WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    entry = models.ForeignKey("channel.FeedEntry", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeliveryStatus.choices, default="pending"
+    )
+    attempts = models.PositiveIntegerField(_("försök"), default=0)
+    next_attempt_at = models.DateTimeField(_("nästa försök"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("senaste försök"), null=True, blank=True)
+    response_code = models.PositiveIntegerField(_("svarskod"), null=True, blank=True)
+    last_error = models.CharField(_("senaste fel"), max_length=500, blank=True)
+    delivered_at = models.DateTimeField(_("levererad"), null=True, blank=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    tenant_field = "subscription__organisation"
+    objects = RestrictedManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "entry"], name="channel_delivery_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="channel_deliv_due")]
+        verbose_name = _("webhook-leverans")
+        verbose_name_plural = _("webhook-leveranser")
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id}/{self.entry_id} {self.status}"

@@ -1,0 +1,346 @@
+"""Webhook subscriptions (audited changes) and delivery (claim → POST → record outcome).
+
+A delivery row is written with its feed entry (see :mod:`.feed`). Sending follows the
+outbox pattern of ``core.notifications``: *claim* the row in a short transaction (status
+``sending``, attempt counted, a lease as ``next_attempt_at``), *POST* outside any
+transaction, *record* the outcome: ``delivered`` on 2xx; otherwise back to ``pending``
+with exponential backoff; after ``CHANNEL_WEBHOOK_MAX_ATTEMPTS`` the delivery is
+``failed`` and the subscription is marked *failing*: its pending deliveries are held
+(``held``) and new events are held too, until an administrator resumes it — then every held
+or failed delivery is sent again. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from urllib.parse import urlsplit
+
+import requests
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sambruk.core.audit.models import AuditAction
+from sambruk.core.audit.services import record
+
+from .. import webhooks as signing
+from ..models import (
+    DeliveryStatus,
+    FeedEntry,
+    SubscriptionState,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from ..models.webhooks import new_secret
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=2)
+BASE_BACKOFF = dt.timedelta(seconds=30)
+MAX_BACKOFF = dt.timedelta(hours=6)
+TIMEOUT = (5, 15)  # connect, read (seconds)
+USER_AGENT = "Sambruk-Webhooks/1.0"
+
+
+def max_attempts() -> int:
+    return int(getattr(settings, "CHANNEL_WEBHOOK_MAX_ATTEMPTS", 10))
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """30 s, 1 min, 2 min, 4 min … after ``attempts`` failures, capped at 6 hours."""
+    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+# --- subscriptions -----------------------------------------------------------------------
+
+
+def _clean_url(url: str) -> str:
+    url = (url or "").strip()
+    parts = urlsplit(url)
+    allow_http = getattr(settings, "CHANNEL_WEBHOOK_ALLOW_HTTP", settings.DEBUG)
+    schemes = ("https", "http") if allow_http else ("https",)
+    if parts.scheme not in schemes or not parts.hostname:
+        raise ValidationError(
+            {"url": _("Adressen måste vara en fullständig https-adress.")}, code="invalid"
+        )
+    return url
+
+
+def _clean_event_types(event_types) -> list[str]:
+    if event_types in (None, ""):
+        return []
+    if not isinstance(event_types, list | tuple) or not all(
+        isinstance(x, str) and 0 < len(x) <= 60 for x in event_types
+    ):
+        raise ValidationError(
+            {"event_types": _("Händelsetyperna ska vara en lista med namn.")}, code="invalid"
+        )
+    return sorted(set(event_types))
+
+
+@transaction.atomic
+def create_subscription(
+    *, actor, organisation, name: str, url: str, event_types=None, secret: str | None = None
+) -> WebhookSubscription:
+    """A new subscription; ``secret`` defaults to a new random one (read it from the result)."""
+    if not (name or "").strip():
+        raise ValidationError({"name": _("Ange ett namn.")}, code="required")
+    sub = WebhookSubscription.objects.create(
+        organisation=organisation,
+        name=name.strip(),
+        url=_clean_url(url),
+        event_types=_clean_event_types(event_types),
+        secret=secret or new_secret(),
+    )
+    record(
+        AuditAction.CREATE,
+        actor=actor,
+        obj=sub,
+        changes={"url": sub.url, "event_types": sub.event_types},
+    )
+    return sub
+
+
+@transaction.atomic
+def update_subscription(sub: WebhookSubscription, *, actor, **fields) -> WebhookSubscription:
+    """Change ``name``, ``url``, ``event_types`` or ``secret`` (``secret=True``: a new one)."""
+    sub = WebhookSubscription.objects.select_for_update().get(pk=sub.pk)
+    changes = {}
+    if "name" in fields and fields["name"] and fields["name"].strip() != sub.name:
+        changes["name"] = [sub.name, fields["name"].strip()]
+        sub.name = fields["name"].strip()
+    if "url" in fields and fields["url"] is not None:
+        url = _clean_url(fields["url"])
+        if url != sub.url:
+            changes["url"] = [sub.url, url]
+            sub.url = url
+    if "event_types" in fields and fields["event_types"] is not None:
+        types = _clean_event_types(fields["event_types"])
+        if types != sub.event_types:
+            changes["event_types"] = [sub.event_types, types]
+            sub.event_types = types
+    if fields.get("secret"):
+        sub.secret = new_secret() if fields["secret"] is True else str(fields["secret"])
+        changes["secret"] = "ny"  # noqa: S105  (not the secret: a marker)
+    if changes:
+        sub.save()
+        record(AuditAction.UPDATE, actor=actor, obj=sub, changes=changes)
+    return sub
+
+
+@transaction.atomic
+def pause_subscription(sub: WebhookSubscription, *, actor) -> WebhookSubscription:
+    """Stop sending (new events are kept as held deliveries)."""
+    sub = WebhookSubscription.objects.select_for_update().get(pk=sub.pk)
+    if sub.state != SubscriptionState.PAUSED:
+        before = sub.state
+        sub.state = SubscriptionState.PAUSED
+        sub.save(update_fields=["state", "updated_at"])
+        _hold(sub)
+        record(AuditAction.UPDATE, actor=actor, obj=sub, changes={"state": [before, sub.state]})
+    return sub
+
+
+@transaction.atomic
+def resume_subscription(sub: WebhookSubscription, *, actor) -> int:
+    """Make a failing or paused subscription active; resend held and failed deliveries.
+
+    Returns the number of deliveries queued again.
+    """
+    sub = WebhookSubscription.objects.select_for_update().get(pk=sub.pk)
+    before = sub.state
+    sub.state = SubscriptionState.ACTIVE
+    sub.failing_since = None
+    sub.save(update_fields=["state", "failing_since", "updated_at"])
+    count = WebhookDelivery.objects.filter(
+        subscription=sub, status__in=[DeliveryStatus.HELD, DeliveryStatus.FAILED]
+    ).update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now())
+    record(
+        AuditAction.UPDATE,
+        actor=actor,
+        obj=sub,
+        changes={"state": [before, sub.state], "requeued": count},
+    )
+    transaction.on_commit(schedule_due, robust=True)
+    return count
+
+
+@transaction.atomic
+def delete_subscription(sub: WebhookSubscription, *, actor) -> None:
+    record(AuditAction.DELETE, actor=actor, obj=sub, changes={"url": sub.url})
+    sub.delete()
+
+
+def _hold(sub) -> None:
+    WebhookDelivery.objects.filter(
+        subscription=sub, status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    ).update(status=DeliveryStatus.HELD)
+
+
+# --- delivery ----------------------------------------------------------------------------
+
+
+def entry_json(entry: FeedEntry) -> dict:
+    """An event as the feed (JSON) and webhooks show it."""
+    return {
+        "id": f"urn:sambruk:event:{entry.organisation_id}:{entry.seq}",
+        "seq": entry.seq,
+        "organisation": entry.organisation_id,
+        "event": entry.name,
+        "at": entry.at,
+        "case": {"id": entry.case_id, "reference": entry.case_reference} if entry.case_id else None,
+        "data": entry.data,
+    }
+
+
+def body_for(delivery: WebhookDelivery) -> bytes:
+    payload = {**entry_json(delivery.entry), "delivery": delivery.pk}
+    return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode("utf-8")
+
+
+def _claim(delivery_id, now) -> WebhookDelivery | None:
+    due = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING)
+    claimed = (
+        WebhookDelivery.objects.filter(due, pk=delivery_id, next_attempt_at__lte=now)
+        .filter(subscription__state=SubscriptionState.ACTIVE)
+        .update(
+            status=DeliveryStatus.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + LEASE,
+            last_attempt_at=now,
+        )
+    )
+    if not claimed:
+        return None
+    return WebhookDelivery.objects.select_related("subscription", "entry").get(pk=delivery_id)
+
+
+def _post(session, delivery: WebhookDelivery) -> tuple[int | None, str]:
+    body = body_for(delivery)
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        signing.EVENT_HEADER: delivery.entry.name,
+        signing.DELIVERY_HEADER: str(delivery.pk),
+        "X-Sambruk-Attempt": str(delivery.attempts),
+        **signing.sign(delivery.subscription.secret, body),
+    }
+    try:
+        response = session.post(
+            delivery.subscription.url,
+            data=body,
+            headers=headers,
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+        response.close()
+    except requests.RequestException as exc:
+        return None, f"{type(exc).__name__}: {exc}"[:500]
+    if 200 <= response.status_code < 300:
+        return response.status_code, ""
+    return response.status_code, f"HTTP {response.status_code}"
+
+
+def deliver(delivery_id, *, session=None, now=None) -> WebhookDelivery | None:
+    """Send one due delivery; returns it afterwards, or ``None`` if it was not due."""
+    now = now or timezone.now()
+    delivery = _claim(delivery_id, now)
+    if delivery is None:
+        return None
+    code, error = _post(session or requests, delivery)
+    finished = timezone.now()
+    if not error:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.DELIVERED,
+            response_code=code,
+            last_error="",
+            delivered_at=finished,
+            next_attempt_at=None,
+        )
+    elif delivery.attempts >= max_attempts():
+        _give_up(delivery, code, error, finished)
+    else:
+        nxt = max(finished, now) + backoff(delivery.attempts)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.PENDING,
+            response_code=code,
+            last_error=error,
+            next_attempt_at=nxt,
+        )
+        log.warning(
+            "webhook delivery %s to %s attempt %s failed (%s), next at %s",
+            delivery.pk,
+            delivery.subscription.url,
+            delivery.attempts,
+            error,
+            nxt,
+        )
+    delivery.refresh_from_db()
+    return delivery
+
+
+@transaction.atomic
+def _give_up(delivery, code, error, now) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.FAILED, response_code=code, last_error=error, next_attempt_at=None
+    )
+    sub = WebhookSubscription.objects.select_for_update().get(pk=delivery.subscription_id)
+    if sub.state == SubscriptionState.ACTIVE:
+        sub.state = SubscriptionState.FAILING
+        sub.failing_since = now
+        sub.save(update_fields=["state", "failing_since", "updated_at"])
+        _hold(sub)
+        record(
+            AuditAction.UPDATE,
+            obj=sub,
+            actor_label="webhook-leverans",
+            changes={"state": ["active", "failing"], "error": error},
+        )
+    log.error(
+        "webhook subscription %s (%s) marked failing after %s attempts: %s",
+        sub.pk,
+        sub.url,
+        delivery.attempts,
+        error,
+    )
+
+
+def due_delivery_ids(*, now=None, limit: int = 1000) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(
+            status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+            next_attempt_at__lte=now,
+            subscription__state=SubscriptionState.ACTIVE,
+        )
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def deliver_due(*, now=None, limit: int = 1000) -> int:
+    """Send every due delivery (first attempts and retries); return how many succeeded."""
+    ok = 0
+    with requests.Session() as session:
+        for pk in due_delivery_ids(now=now, limit=limit):
+            try:
+                delivery = deliver(pk, session=session, now=now)
+            except Exception:  # one broken row must not stop the others
+                log.exception("webhook delivery %s crashed", pk)
+                continue
+            if delivery is not None and delivery.status == DeliveryStatus.DELIVERED:
+                ok += 1
+    return ok
+
+
+def schedule_due() -> None:
+    """Queue a huey task that sends the due deliveries (called on commit)."""
+    from ..tasks import deliver_webhooks
+
+    deliver_webhooks()
