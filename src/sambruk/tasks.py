@@ -113,3 +113,19 @@ def expire_eforms_invitations():
     from sambruk.eforms.tasks import expire_invitations
 
     return expire_invitations()
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_due_webhooks():
+    """Every minute: webhook deliveries whose next attempt is due (channel)."""
+    from sambruk.channel.tasks import retry_due_webhooks as run
+
+    return run()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def catch_up_event_feed():
+    """Every 5 minutes: case events of the last 2 hours not yet in the feed (channel)."""
+    from sambruk.channel.tasks import catch_up_feed
+
+    return catch_up_feed()
