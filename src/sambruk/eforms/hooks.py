@@ -13,6 +13,8 @@ A module registers, for the **form definition code** it owns (``FormDefinition.c
   saved and is valid, the citizen is sent to ``url`` instead of the next page (a module's own
   step, e.g. fetching data with the citizen's consent). The module sends them back to
   ``next_page_url(sub, page_index)`` when done.
+* **signers** ``fn(sub) -> 1 | 2`` — for an e-service with two signers: whether this
+  submission needs the second one (``register_signers``).
 * a **submit** hook ``fn(sub)`` — called in the submission's transaction right after the case
   was created (``sub.case`` is set). Raising ``SubmissionError`` aborts the submission: no
   case, no receipt, nothing half-written.
@@ -25,6 +27,7 @@ from collections.abc import Callable
 _VALIDATORS: dict[str, list[Callable]] = {}
 _AFTER_PAGE: dict[str, list[Callable]] = {}
 _SUBMIT: dict[str, list[Callable]] = {}
+_SIGNERS: dict[str, Callable] = {}
 
 
 def _add(table: dict, code: str, fn: Callable) -> Callable:
@@ -44,6 +47,18 @@ def register_after_page(code: str, fn: Callable) -> Callable:
 
 def register_submit_hook(code: str, fn: Callable) -> Callable:
     return _add(_SUBMIT, code, fn)
+
+
+def register_signers(code: str, fn: Callable) -> Callable:
+    """``fn(sub) -> 1 | 2``: how many must sign a two-signer e-service's submission (e.g. a
+    second signer only when the applicant has a co-applicant)."""
+    _SIGNERS[code] = fn
+    return fn
+
+
+def signers_needed(sub) -> int | None:
+    fn = _SIGNERS.get(form_code(sub))
+    return fn(sub) if fn is not None else None
 
 
 def form_code(sub) -> str:

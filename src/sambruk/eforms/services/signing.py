@@ -78,9 +78,19 @@ def sign_text(sub: Submission, digest: str) -> str:
     return "\n".join(lines)
 
 
+def effective_signing(sub: Submission) -> str:
+    """The e-service's signing, or single when a module's hook says one signer suffices."""
+    from .. import hooks
+
+    if sub.eservice.signing == Signing.TWO and hooks.signers_needed(sub) == 1:
+        return Signing.SINGLE
+    return sub.eservice.signing
+
+
 def missing_signatures(sub: Submission) -> list[str]:
     """Roles that must still sign before the case is created."""
-    if sub.eservice.signing == Signing.NONE:
+    signing = effective_signing(sub)
+    if signing == Signing.NONE:
         return []
     have = set(
         sub.signatures.filter(content_hash=sub.content_hash or content_hash(sub)).values_list(
@@ -88,7 +98,7 @@ def missing_signatures(sub: Submission) -> list[str]:
         )
     )
     needed = [SignerRole.FIRST]
-    if sub.eservice.signing == Signing.TWO:
+    if signing == Signing.TWO:
         needed.append(SignerRole.SECOND)
     return [r for r in needed if r not in have]
 
@@ -217,7 +227,7 @@ def do_invite_second_signer(
     from .receipts import invitation_url
 
     sub = Submission.objects.select_for_update().select_related("eservice").get(pk=sub.pk)
-    if sub.eservice.signing != Signing.TWO:
+    if effective_signing(sub) != Signing.TWO:
         raise SubmissionError(_("E-tjänsten har bara en undertecknare."), code="no_second")
     if not sub.signatures.filter(role=SignerRole.FIRST, content_hash=content_hash(sub)).exists():
         raise SubmissionError(_("Skriv under själv först."), code="first_missing")

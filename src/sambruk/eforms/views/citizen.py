@@ -25,6 +25,7 @@ from ..queries import catalogue, drafts_for
 from ..rendering import render_error_summary, render_page
 from ..services import receipts
 from ..services import submissions as subs
+from ..services.signing import effective_signing
 
 SESSION_ORDER = "eforms_sign_order"
 
@@ -351,7 +352,7 @@ def _render_summary(request, sub, error=""):
             "error": error,
             "missing": subs.missing_answers(sub.form_version.schema, sub.data),
             "needs_signing": sub.eservice.needs_signing,
-            "two_signers": sub.eservice.signing == Signing.TWO,
+            "two_signers": effective_signing(sub) == Signing.TWO,
             "first_signed": first_signed,
             "awaiting": sub.status == SubmissionStatus.AWAITING_SIGNATURE,
             "can_sign": subs.is_citizen(request.user),

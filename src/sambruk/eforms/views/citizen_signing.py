@@ -47,7 +47,7 @@ def sign_view(request, org, slug, token):
             completion=completion,
             expected_hash=state["hash"],
         )
-        if sub.eservice.signing == Signing.SINGLE:
+        if sign.effective_signing(sub) == Signing.SINGLE:
             sub.refresh_from_db()
             sub = subs.do_submit(sub, actor=request.user, idempotency_key=sub.idempotency_key)
             return redirect(_urls(sub)["receipt"])
