@@ -36,6 +36,11 @@ DEMO_DATA: dict[str, dict] = {
         "af": {"arbetssokande": True, "skat": "Arbetslös", "registrerad": "2026-03-02"},
         "csn": {"studiemedel": 0, "studiehjalp": 0, "hemutrustningslan": 1, "studiestartsstod": 0},
         "fk": [("FK", "Försäkringskassan", "OK", "Tillgänglig")],
+        # Payments in the Lefi JSON (read by Självservice): (förmån, kronor, date, month).
+        "fk_utbetalningar": [
+            ("Bostadsbidrag", 1850, "2026-10-26", "2026-10"),
+            ("Barnbidrag", 1250, "2026-10-20", "2026-10"),
+        ],
         "skv": [("2026", "1200", "1200")],
         "so": [("2026-10-25", "8712.00", "8712.00", "22", "2026-09-01", "2026-09-30")],
         "tns": [("ABC123", "Volvo", "2012", "PERSONBIL", "V70")],
@@ -217,6 +222,11 @@ def _fk(data, q: _Query, p: dict | None):
             for k, n, s, b in rows
         ]
     }
+    if p and p.get("fk_utbetalningar"):
+        doc["utbetalningar"] = [
+            {"forman": f, "belopp": b, "utbetalningsdatum": d, "avserManad": m}
+            for f, b, d, m in p["fk_utbetalningar"]
+        ]
     raw = json.dumps(doc, ensure_ascii=False).encode("utf-8")
     _e(data, NS_SSBT, "lefiJsonSvar", base64.b64encode(raw).decode("ascii"))
 
