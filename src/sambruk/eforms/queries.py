@@ -66,3 +66,22 @@ def submitted_for(user) -> list[Submission]:
         .select_related("eservice__organisation", "case")
         .order_by("-submitted_at")
     )
+
+
+def published_version(organisation, code: str):
+    """The published version of ``organisation``'s form ``code`` (or None)."""
+    from .models import FormVersion, VersionStatus
+
+    return (
+        FormVersion.objects.filter(
+            definition__organisation=organisation,
+            definition__code=code,
+            status=VersionStatus.PUBLISHED,
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def eservice_by_slug(organisation, slug: str) -> EService | None:
+    return EService.objects.filter(organisation=organisation, slug=slug).first()

@@ -350,6 +350,32 @@ def do_save_page(
 
 
 @transaction.atomic
+def do_set_answers(sub: Submission, values: dict, *, actor, purpose: str = "") -> Submission:
+    """Set answers of a draft from a module's own step (``None`` removes an answer).
+
+    The caller has validated ``values`` (stored format, e.g. amounts in öre); audited.
+    """
+    sub = _lock(sub)
+    _check_editable(sub)
+    data = dict(sub.data or {})
+    for name, value in values.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    sub.data = data
+    sub.save(update_fields=["data", "updated_at"])
+    _audit(
+        AuditAction.UPDATE,
+        actor=actor,
+        sub=sub,
+        changes={"fields": sorted(values)},
+        purpose=purpose,
+    )
+    return sub
+
+
+@transaction.atomic
 def do_set_current_page(sub: Submission, page_index: int, *, actor) -> None:
     Submission.objects.filter(pk=sub.pk, status=SubmissionStatus.DRAFT).update(
         current_page=page_index, updated_at=timezone.now()
