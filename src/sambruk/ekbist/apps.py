@@ -8,3 +8,4 @@ class EkbistConfig(AppConfig):
 
     def ready(self) -> None:
         from . import norm_data, roles  # noqa: F401  (riksnorm reference loader; roles)
+        from .services import application  # noqa: F401  (prefill plugin, eforms hooks)

@@ -116,3 +116,9 @@ class FetchedValue(models.Model):
 
     def __str__(self):
         return f"{self.agency} {self.label}"
+
+    @property
+    def agency_name(self) -> str:
+        from sambruk.ekbist.ssbtek.types import AGENCY_NAMES
+
+        return AGENCY_NAMES.get(self.agency, self.agency)
