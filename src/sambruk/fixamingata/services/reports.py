@@ -247,7 +247,14 @@ def create_case(report: Report, *, organisation=None):
         "phone": report.reporter_phone,
         "role": _("Anmälare"),
     }
-    contacts = [contact] if (contact["name"] or contact["email"] or contact["phone"]) else []
+    person = _reporter_person(report)
+    if person is not None:  # reported while logged in: the citizen follows it on Mina sidor
+        contact["person"] = person
+        if contact["email"].endswith(".invalid"):  # the e-legitimation account's placeholder
+            contact["email"] = ""
+    contacts = (
+        [contact] if (person or contact["name"] or contact["email"] or contact["phone"]) else []
+    )
     return do_create(
         actor=None,
         queue=queue,
@@ -258,3 +265,13 @@ def create_case(report: Report, *, organisation=None):
         contacts=contacts,
         _skip_permission=True,  # the citizen creates the case through FixaMinGata only
     )
+
+
+def _reporter_person(report: Report):
+    """The registered person of a citizen logged in with e-legitimation, else ``None``."""
+    from sambruk.core.persons.models import Person
+
+    user = report.user
+    if user is None or getattr(user, "kind", "") != "citizen" or not user.civic_number:
+        return None
+    return Person.objects.filter(civic_number=user.civic_number).first()
