@@ -2,6 +2,9 @@ from django.conf import settings
 from django.urls import path
 
 from sambruk.ekbist.views import application as application_views
+from sambruk.ekbist.views import decision as decision_views
+from sambruk.ekbist.views import payments as payment_views
+from sambruk.ekbist.views import statistics as statistics_views
 
 app_name = "ekbist"
 urlpatterns: list = [
@@ -14,6 +17,32 @@ urlpatterns: list = [
         "ansokningar/<int:pk>/",
         application_views.ApplicationView.as_view(),
         name="application",
+    ),
+    # Decision, payments, statistics (views/decision.py, payments.py, statistics.py)
+    path("ansokningar/<int:pk>/beslut/", decision_views.DecideView.as_view(), name="decide"),
+    path(
+        "ansokningar/<int:pk>/statistikuppgifter/",
+        statistics_views.ApplicationCodesView.as_view(),
+        name="application_codes",
+    ),
+    path("beslut/<int:pk>/", decision_views.DecisionDetailView.as_view(), name="decision"),
+    path(
+        "beslut/<int:pk>/beslutsbrev.pdf",
+        decision_views.DecisionLetterView.as_view(),
+        name="decision_letter",
+    ),
+    path("utbetalningar/", payment_views.PaymentsView.as_view(), name="payments"),
+    path(
+        "utbetalningar/export.csv",
+        payment_views.PaymentsExportView.as_view(),
+        name="payments_export",
+    ),
+    path("utbetalningar/markera/", payment_views.PaymentsMarkView.as_view(), name="payments_mark"),
+    path("statistik/", statistics_views.StatisticsView.as_view(), name="statistics"),
+    path(
+        "statistik/export.csv",
+        statistics_views.StatisticsExportView.as_view(),
+        name="statistics_export",
     ),
 ]
 

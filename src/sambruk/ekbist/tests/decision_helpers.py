@@ -9,8 +9,6 @@ import io
 from django.core.management import call_command
 
 from sambruk.cases import services as case_services
-from sambruk.cases.models import StatusKind
-from sambruk.cases.tests.factories import CaseTypeFactory, QueueFactory
 from sambruk.core.accounts.tests.factories import MembershipFactory, UserFactory
 from sambruk.core.persons.models import Person, Protection
 from sambruk.ekbist.models import Application, ApplicationKind, ApplicationState
@@ -18,13 +16,6 @@ from sambruk.ekbist.models import Application, ApplicationKind, ApplicationState
 TOLVAN = "191212121212"
 TESTA = "198112189876"
 PERIOD = dt.date(2023, 12, 1)  # a riksnorm year in ekbist/data/riksnorm.csv
-
-STATUSES = [
-    ("inkommen", "Inkommen", StatusKind.OPEN, True),
-    ("utreds", "Utreds", StatusKind.OPEN, False),
-    ("beslutad", "Beslutad", StatusKind.CLOSED, False),
-]
-TABLE = [("inkommen", "utreds"), ("inkommen", "beslutad"), ("utreds", "beslutad")]
 
 
 def load_norm():
@@ -78,16 +69,9 @@ def couple_data(**extra):
 
 
 def case_setup(organisation):
-    case_type = CaseTypeFactory(
-        organisation=organisation,
-        name="Ansökan om ekonomiskt bistånd",
-        code="ekonomiskt-bistand",
-        workflow=(STATUSES, TABLE),
-    )
-    queue = QueueFactory(
-        organisation=organisation, name="Ekonomiskt bistånd", default_case_type=case_type
-    )
-    return case_type, queue
+    from sambruk.ekbist.casesetup import ensure_case_setup
+
+    return ensure_case_setup(organisation)
 
 
 def make_application(

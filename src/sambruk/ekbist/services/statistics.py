@@ -1,0 +1,277 @@
+"""Monthly statistics on ekonomiskt bistånd as Socialstyrelsen collects them (HSLF-FS 2015:30),
+and the services that set the two statistics codes on an application.
+
+Per calendar month *that the assistance is for* (the decision period's month, as the
+regulation says) and per kommun:
+
+* **households** — distinct applicant households (the sökande's civic number) with a decision
+  that pays something (``total_granted > 0``) for the month;
+* **persons** — the members of those households (sökande, medsökande, children; from the
+  application data, ``application_data.to_norm_input``'s household without umgängesbarn);
+* **paid** — the sum of the planned payments of those decisions (kr);
+* **by försörjningshinder** — households per ``Application.forsorjningshinder``
+  (:class:`~sambruk.ekbist.codes.Forsorjningshinder`; "" = not registered), the latest decision
+  of the month counting when a household has several;
+* **by avslutsorsak** — applications whose assistance ended in the month (the application's
+  month) per ``Application.avslutsorsak`` (:class:`~sambruk.ekbist.codes.Avslutsorsak`).
+
+Everything is read through ``restrict(user, "ekbist.view_statistics")``: a user sees the
+kommuner where they hold the permission and nothing else. Only counts and sums leave this
+module, so no personal data is shown (and no read is audited); the CSV export is audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sambruk.core.audit.models import AuditAction
+from sambruk.core.audit.services import record
+from sambruk.core.authz.permissions import has_perm
+from sambruk.ekbist.codes import Avslutsorsak, Forsorjningshinder
+from sambruk.ekbist.models import Application, Decision, Payment
+from sambruk.ekbist.roles import CHANGE_APPLICATION, VIEW_STATISTICS
+
+NOT_REGISTERED = ""
+MAX_MONTHS = 36
+
+
+class StatisticsError(ValueError):
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+@dataclass
+class MonthRow:
+    month: dt.date
+    households: int = 0
+    persons: int = 0
+    paid: int = 0
+    hinder: dict[str, int] = field(default_factory=dict)
+    avslut: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Statistics:
+    organisation_ids: list[int]
+    first: dt.date
+    last: dt.date
+    months: list[MonthRow]
+
+    @property
+    def totals(self) -> MonthRow:
+        total = MonthRow(month=self.first)
+        for row in self.months:
+            total.paid += row.paid
+            for code, n in row.avslut.items():
+                total.avslut[code] = total.avslut.get(code, 0) + n
+        # Households and persons are per month; over the period only the sum of months is
+        # meaningful ("hushållsmånader"), which is what the totals row shows.
+        total.households = sum(r.households for r in self.months)
+        total.persons = sum(r.persons for r in self.months)
+        for row in self.months:
+            for code, n in row.hinder.items():
+                total.hinder[code] = total.hinder.get(code, 0) + n
+        return total
+
+    def hinder_codes(self) -> list[str]:
+        used = {c for r in self.months for c in r.hinder}
+        codes = [c for c in Forsorjningshinder.values if c in used]
+        return codes + ([NOT_REGISTERED] if NOT_REGISTERED in used else [])
+
+    def avslut_codes(self) -> list[str]:
+        used = {c for r in self.months for c in r.avslut}
+        return [c for c in Avslutsorsak.values if c in used]
+
+
+def hinder_label(code: str) -> str:
+    if code == NOT_REGISTERED:
+        return _("Ej registrerat")
+    try:
+        return str(Forsorjningshinder(code).label)
+    except ValueError:
+        return code
+
+
+def avslut_label(code: str) -> str:
+    try:
+        return str(Avslutsorsak(code).label)
+    except ValueError:
+        return code
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_range(first: dt.date, last: dt.date) -> list[dt.date]:
+    first, last = month_start(first), month_start(last)
+    if first > last:
+        raise StatisticsError(_("Från-månaden ligger efter till-månaden."), code="range")
+    months = []
+    current = first
+    while current <= last:
+        months.append(current)
+        if len(months) > MAX_MONTHS:
+            raise StatisticsError(
+                _("Välj högst %(n)s månader i taget.") % {"n": MAX_MONTHS}, code="range"
+            )
+        current = add_months(current, 1)
+    return months
+
+
+def _persons(data: dict) -> int:
+    from sambruk.ekbist import application_data
+    from sambruk.ekbist.norm import Residence
+
+    try:
+        household, _costs, _incomes = application_data.to_norm_input(data or {})
+    except (ValueError, TypeError, KeyError):
+        return 1
+    return max(1, sum(1 for m in household.members if m.residence != Residence.UMGANGE))
+
+
+def compute(user, *, first: dt.date, last: dt.date, organisation=None) -> Statistics:
+    """The statistics per month from ``first``'s month to ``last``'s month (inclusive)."""
+    months = month_range(first, last)
+    end = add_months(months[-1], 1)
+    decisions = Decision.objects.restrict(user, VIEW_STATISTICS).filter(
+        period_from__gte=months[0], period_from__lt=end, total_granted__gt=0
+    )
+    ended = (
+        Application.objects.restrict(user, VIEW_STATISTICS)
+        .exclude(avslutsorsak="")
+        .filter(period__gte=months[0], period__lt=end)
+    )
+    if organisation is not None:
+        org_id = getattr(organisation, "pk", organisation)
+        decisions = decisions.filter(organisation_id=org_id)
+        ended = ended.filter(organisation_id=org_id)
+    rows = {m: MonthRow(month=m) for m in months}
+    org_ids: set[int] = set()
+
+    latest: dict[tuple, Decision] = {}
+    for decision in decisions.select_related("application").order_by("decided_at", "pk"):
+        key = (
+            decision.organisation_id,
+            month_start(decision.period_from),
+            decision.application.applicant,
+        )
+        latest[key] = decision  # the latest decision of the month counts for the household
+        org_ids.add(decision.organisation_id)
+    paid = {}
+    for payment in Payment.objects.filter(decision__in=decisions).values("decision_id", "amount"):
+        paid[payment["decision_id"]] = paid.get(payment["decision_id"], 0) + payment["amount"]
+    for decision in decisions.only("pk", "period_from"):
+        rows[month_start(decision.period_from)].paid += paid.get(decision.pk, 0)
+    for (_org, month, _applicant), decision in latest.items():
+        row = rows[month]
+        row.households += 1
+        row.persons += _persons(decision.application.data)
+        code = decision.application.forsorjningshinder or NOT_REGISTERED
+        row.hinder[code] = row.hinder.get(code, 0) + 1
+    for app in ended.only("pk", "period", "avslutsorsak", "organisation_id"):
+        row = rows[month_start(app.period)]
+        row.avslut[app.avslutsorsak] = row.avslut.get(app.avslutsorsak, 0) + 1
+        org_ids.add(app.organisation_id)
+    return Statistics(
+        organisation_ids=sorted(org_ids),
+        first=months[0],
+        last=months[-1],
+        months=list(rows.values()),
+    )
+
+
+def statistics_csv(user, stats: Statistics, *, organisation=None) -> bytes:
+    """Semicolon-separated UTF-8 with BOM: one row per month plus a totals row."""
+    hinder = stats.hinder_codes()
+    avslut = stats.avslut_codes()
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [_("Månad"), _("Hushåll med bistånd"), _("Personer"), _("Utbetalt, kr")]
+        + [_("Försörjningshinder: %(label)s") % {"label": hinder_label(c)} for c in hinder]
+        + [_("Avslutsorsak: %(label)s") % {"label": avslut_label(c)} for c in avslut]
+    )
+    labelled = [(row.month.strftime("%Y-%m"), row) for row in stats.months]
+    for month, row in [*labelled, (_("Summa"), stats.totals)]:
+        writer.writerow(
+            [month, row.households, row.persons, row.paid]
+            + [row.hinder.get(c, 0) for c in hinder]
+            + [row.avslut.get(c, 0) for c in avslut]
+        )
+    for org_id in stats.organisation_ids or [getattr(organisation, "pk", organisation)]:
+        record(
+            AuditAction.EXPORT,
+            actor=user,
+            organisation=org_id,
+            object_type="ekbist.statistics",
+            object_repr=_("Statistik ekonomiskt bistånd %(first)s – %(last)s")
+            % {"first": f"{stats.first:%Y-%m}", "last": f"{stats.last:%Y-%m}"},
+            changes={"format": "csv"},
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _set_code(application, *, actor, field_name: str, code: str, choices, label: str):
+    if not has_perm(actor, CHANGE_APPLICATION, application.organisation_id):
+        raise StatisticsError(
+            _("Du saknar behörighet att ändra ansökan."), code="permission_denied"
+        )
+    code = (code or "").strip()
+    if code and code not in choices.values:
+        raise StatisticsError(
+            _("Okänt värde för %(label)s: %(code)s.") % {"label": label, "code": code},
+            code="invalid_code",
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        before = getattr(locked, field_name)
+        if before == code:
+            return locked
+        setattr(locked, field_name, code)
+        locked.save(update_fields=[field_name, "updated_at"])
+        record(
+            AuditAction.UPDATE,
+            actor=actor,
+            obj=locked,
+            organisation=locked.organisation_id,
+            changes={field_name: [before, code]},
+        )
+    return locked
+
+
+def do_set_forsorjningshinder(application, *, actor, code: str) -> Application:
+    """Set (or clear with "") the application's försörjningshinder (Socialstyrelsen's code)."""
+    return _set_code(
+        application,
+        actor=actor,
+        field_name="forsorjningshinder",
+        code=code,
+        choices=Forsorjningshinder,
+        label=_("försörjningshinder"),
+    )
+
+
+def do_set_avslutsorsak(application, *, actor, code: str) -> Application:
+    """Set (or clear with "") why the assistance ended (Socialstyrelsen's avslutsorsak)."""
+    return _set_code(
+        application,
+        actor=actor,
+        field_name="avslutsorsak",
+        code=code,
+        choices=Avslutsorsak,
+        label=_("avslutsorsak"),
+    )
