@@ -33,11 +33,13 @@ Rules (sources in ``RULES``; ``/work/shared/reference/domains.md`` § 4):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -90,6 +92,27 @@ class NormTable:
                 _("Riksnormen för %(year)s saknar gemensamma kostnader för hushållsstorlek %(n)s.")
                 % {"year": self.year, "n": ", ".join(map(str, missing))}
             )
+        # Lookups precomputed once per table (the calculation is run for many households):
+        # age -> (amount, note key) without and with school lunch, as personal_for decides.
+        by_age: dict[int, tuple[tuple[int, str], tuple[int, str]] | None] = {}
+        for age in range(max((r.age_to for r in self.personal), default=-1) + 1):
+            full = lunch = None
+            for rate in self.personal:
+                if rate.age_from <= age <= rate.age_to:
+                    if rate.with_school_lunch:
+                        lunch = rate.amount
+                    else:
+                        full = rate.amount
+            if full is None:
+                by_age[age] = None
+            elif lunch is not None:
+                by_age[age] = ((full, ""), (lunch, "lunch"))
+            elif age <= 6:
+                by_age[age] = ((full, ""), (full, "no_lunch_amount"))
+            else:
+                by_age[age] = ((full, ""), (full, ""))
+        object.__setattr__(self, "_personal_by_age", by_age)
+        object.__setattr__(self, "_common_upto7", tuple(self.common[n] for n in range(8) if n))
 
     def increment(self) -> int:
         if self.extra_member_increment is not None:
@@ -103,23 +126,25 @@ class NormTable:
 
     def personal_for(self, age: int, school_lunch: bool) -> tuple[int, str]:
         """Amount for a child of ``age``; the second value is a note for the line (or "")."""
-        full = lunch = None
-        for rate in self.personal:
-            if rate.age_from <= age <= rate.age_to:
-                if rate.with_school_lunch:
-                    lunch = rate.amount
-                else:
-                    full = rate.amount
-        if full is None:
+        amount, note = self._personal(age, school_lunch)
+        return amount, (_(_NOTES[note]) if note else "")
+
+    def _personal(self, age: int, school_lunch: bool) -> tuple[int, str]:
+        """(amount, note key) from the precomputed table; NormError when the age is missing."""
+        found = self._personal_by_age.get(age)
+        if found is None:
             raise NormError(
                 _("Riksnormen för %(year)s saknar personliga kostnader för %(age)s år.")
                 % {"year": self.year, "age": age}
             )
-        if school_lunch and lunch is not None:
-            return lunch, _("lunch i förskola/skola")
-        if school_lunch and age <= 6:
-            return full, _("belopp utan lunch saknas för året, fullt belopp")
-        return full, ""
+        return found[1] if school_lunch else found[0]
+
+
+# Notes on a child's line, by the key NormTable._personal returns.
+_NOTES = {
+    "lunch": N_("lunch i förskola/skola"),
+    "no_lunch_amount": N_("belopp utan lunch saknas för året, fullt belopp"),
+}
 
 
 @dataclass(frozen=True)
@@ -192,15 +217,22 @@ class Guideline:
     max_housing: Mapping[int, int]
     source: str = ""
 
+    def __post_init__(self):
+        object.__setattr__(self, "_sizes", tuple(sorted(self.max_housing)))
+
     def housing_cap(self, size: int) -> int | None:
-        if not self.max_housing:
+        sizes = self._sizes
+        if not sizes:
             return None
-        sizes = sorted(self.max_housing)
-        fitting = [s for s in sizes if s <= size]
-        return self.max_housing[fitting[-1] if fitting else sizes[0]]
+        chosen = sizes[0]
+        for s in sizes:
+            if s > size:
+                break
+            chosen = s
+        return self.max_housing[chosen]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     section: str  # "norm", "cost" or "income"
     label: str
@@ -209,7 +241,7 @@ class Line:
     requested: int | None = None  # for a capped cost: the amount applied for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NeedCalculation:
     year: int
     household_size: int
@@ -226,6 +258,9 @@ class NeedCalculation:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+_DEFAULT_PARAMS = NormParameters()
 
 
 def _round(value: Decimal) -> int:
@@ -289,61 +324,81 @@ def _counts_in_size(member: Member, params: NormParameters) -> bool:
     return True
 
 
-def _norm_lines(table: NormTable, household: Household, params: NormParameters):
+# The fixed texts of the lines, translated once per language instead of once per line: the
+# calculation runs for many households (bench/bench_ekbist.py) and gettext dominated its time.
+_LINE_TEXTS = {
+    "single": N_("Personliga kostnader, ensamstående vuxen"),
+    "couple": N_("Personliga kostnader, sammanboende vuxna"),
+    "child": N_("Barn, %(age)s år"),
+    "vaxelvis": N_("växelvis boende"),
+    "umgange": N_("umgänge"),
+    "days": N_("%(kind)s %(days)s/%(month)s dagar"),
+    "common": N_("Gemensamma hushållskostnader, %(n)s personer"),
+    "over7": N_("%(label)s (7 personer + %(extra)s × %(inc)s kr)"),
+    "shared": N_("%(label)s, andel %(size)s/%(total)s"),
+    "capped": N_("%(label)s (begränsad till riktlinjens %(cap)s kr för %(n)s personer)"),
+    **{f"note:{key}": text for key, text in _NOTES.items()},
+    **{f"cost:{key}": text for key, text in COST_LABELS.items()},
+}
+_TEXT_CACHE: dict[str | None, dict[str, str]] = {}
+
+_RULE_PART_TIME = f"{RULES['personal']}; {RULES['part_time']}"
+_RULE_OVER7 = f"{RULES['common']}; {RULES['over7']}"
+_COST_NAMES = tuple(COST_LABELS)
+
+
+def _texts() -> dict[str, str]:
+    """The line texts in the active language (translated on first use of the language)."""
+    language = get_language()
+    texts = _TEXT_CACHE.get(language)
+    if texts is None:
+        texts = {key: _(msgid) for key, msgid in _LINE_TEXTS.items()}
+        _TEXT_CACHE[language] = texts
+    return texts
+
+
+def _norm_lines(
+    table: NormTable, household: Household, params: NormParameters, texts: dict[str, str]
+):
     adults = _validate(household, params)
-    lines: list[Line] = []
+    rule_personal = RULES["personal"]
     if len(adults) == 1:
-        lines.append(
-            Line(
-                "norm",
-                _("Personliga kostnader, ensamstående vuxen"),
-                table.adult_single,
-                RULES["personal"],
-            )
-        )
+        lines = [Line("norm", texts["single"], table.adult_single, rule_personal)]
     else:
-        lines.append(
-            Line(
-                "norm",
-                _("Personliga kostnader, sammanboende vuxna"),
-                table.adults_couple,
-                RULES["personal"],
-            )
-        )
+        lines = [Line("norm", texts["couple"], table.adults_couple, rule_personal)]
     size = len(adults)
+    full_days = params.days_in_month
     for member in household.members:
         if member.adult:
             continue
-        amount, note = table.personal_for(member.age, member.school_lunch)
-        label = member.label or _("Barn, %(age)s år") % {"age": member.age}
-        rule = RULES["personal"]
-        days = _days(member, params)
-        if member.residence != Residence.FULL:
-            amount = _round(Decimal(amount) * days / params.days_in_month)
-            kind = _("växelvis boende") if member.residence == Residence.VAXELVIS else _("umgänge")
-            note = ", ".join(
-                x
-                for x in (
-                    note,
-                    _("%(kind)s %(days)s/%(month)s dagar")
-                    % {"kind": kind, "days": days, "month": params.days_in_month},
-                )
-                if x
-            )
-            rule = f"{rule}; {RULES['part_time']}"
+        amount, note_key = table._personal(member.age, member.school_lunch)
+        note = texts["note:" + note_key] if note_key else ""
+        label = member.label or texts["child"] % {"age": member.age}
+        residence = member.residence
+        if residence == Residence.FULL:
+            rule = rule_personal
+            counts = True
+        else:
+            days = _days(member, params)
+            amount = _round(Decimal(amount) * days / full_days)
+            kind = texts["vaxelvis"] if residence == Residence.VAXELVIS else texts["umgange"]
+            part = texts["days"] % {"kind": kind, "days": days, "month": full_days}
+            note = f"{note}, {part}" if note else part
+            rule = _RULE_PART_TIME
+            counts = _counts_in_size(member, params)
         if note:
             label = f"{label} ({note})"
         lines.append(Line("norm", label, amount, rule))
-        if _counts_in_size(member, params):
+        if counts:
             size += 1
 
     total_size = size + household.other_residents
     common = table.common_for(total_size)
     rule = RULES["common"]
-    label = _("Gemensamma hushållskostnader, %(n)s personer") % {"n": total_size}
+    label = texts["common"] % {"n": total_size}
     if total_size > 7:
-        rule = f"{rule}; {RULES['over7']}"
-        label = _("%(label)s (7 personer + %(extra)s × %(inc)s kr)") % {
+        rule = _RULE_OVER7
+        label = texts["over7"] % {
             "label": label,
             "extra": total_size - 7,
             "inc": table.increment(),
@@ -351,42 +406,68 @@ def _norm_lines(table: NormTable, household: Household, params: NormParameters):
     if household.other_residents:
         common = _round(Decimal(common) * size / total_size)
         rule = f"{rule}; {RULES['shared']}"
-        label = _("%(label)s, andel %(size)s/%(total)s") % {
-            "label": label,
-            "size": size,
-            "total": total_size,
-        }
+        label = texts["shared"] % {"label": label, "size": size, "total": total_size}
     lines.append(Line("norm", label, common, rule))
     return lines, size
 
 
-def _cost_lines(costs: Costs, size: int, guideline: Guideline | None) -> list[Line]:
+def _cost_lines(
+    costs: Costs, size: int, guideline: Guideline | None, texts: dict[str, str]
+) -> list[Line]:
     lines: list[Line] = []
-    for name, label in COST_LABELS.items():
+    rule_outside = RULES["outside"]
+    for name in _COST_NAMES:
         amount = getattr(costs, name)
-        _check_amount(label, amount)
         if not amount:
             continue
+        if amount < 0:
+            _check_amount(COST_LABELS[name], amount)
+        label = texts["cost:" + name]
         if name == "housing" and guideline is not None:
             cap = guideline.housing_cap(size)
             if cap is not None and amount > cap:
-                text = _("%(label)s (begränsad till riktlinjens %(cap)s kr för %(n)s personer)")
                 lines.append(
                     Line(
                         "cost",
-                        text % {"label": _(label), "cap": cap, "n": size},
+                        texts["capped"] % {"label": label, "cap": cap, "n": size},
                         cap,
                         f"{RULES['housing_cap']} {guideline.source}".strip(),
                         requested=amount,
                     )
                 )
                 continue
-        lines.append(Line("cost", _(label), amount, RULES["outside"]))
+        lines.append(Line("cost", label, amount, rule_outside))
     for label, amount in costs.other:
         _check_amount(label, amount)
         if amount:
-            lines.append(Line("cost", label, amount, RULES["outside"]))
+            lines.append(Line("cost", label, amount, rule_outside))
     return lines
+
+
+def _calculate(table, household, costs, incomes, guideline, params, texts) -> NeedCalculation:
+    norm, size = _norm_lines(table, household, params, texts)
+    cost = _cost_lines(costs, size, guideline, texts)
+    income = []
+    rule_income = RULES["income"]
+    for item in incomes:
+        _check_amount(item.label, item.amount)
+        if item.amount:
+            income.append(Line("income", item.label, item.amount, rule_income))
+    norm_total = sum(x.amount for x in norm)
+    costs_total = sum(x.amount for x in cost)
+    income_total = sum(x.amount for x in income)
+    balance = norm_total + costs_total - income_total
+    return NeedCalculation(
+        year=table.year,
+        household_size=size + household.other_residents,
+        lines=tuple(norm + cost + income),
+        norm_total=norm_total,
+        costs_total=costs_total,
+        income_total=income_total,
+        need=balance if balance > 0 else 0,
+        surplus=-balance if balance < 0 else 0,
+        notes=(table.note,) if table.note else (),
+    )
 
 
 def calculate_need(
@@ -399,26 +480,35 @@ def calculate_need(
     params: NormParameters | None = None,
 ) -> NeedCalculation:
     """Calculate the household's monthly need against ``table`` (one year's riksnorm)."""
-    params = params or NormParameters()
-    norm, size = _norm_lines(table, household, params)
-    cost = _cost_lines(costs, size, guideline)
-    income = []
-    for item in incomes:
-        _check_amount(item.label, item.amount)
-        if item.amount:
-            income.append(Line("income", item.label, item.amount, RULES["income"]))
-    norm_total = sum(x.amount for x in norm)
-    costs_total = sum(x.amount for x in cost)
-    income_total = sum(x.amount for x in income)
-    balance = norm_total + costs_total - income_total
-    return NeedCalculation(
-        year=table.year,
-        household_size=size + household.other_residents,
-        lines=tuple(norm + cost + income),
-        norm_total=norm_total,
-        costs_total=costs_total,
-        income_total=income_total,
-        need=max(balance, 0),
-        surplus=max(-balance, 0),
-        notes=(table.note,) if table.note else (),
+    return _calculate(
+        table, household, costs, incomes, guideline, params or _DEFAULT_PARAMS, _texts()
     )
+
+
+def calculate_needs(
+    table: NormTable,
+    cases: Iterable[tuple[Household, Costs, Sequence[Income]]],
+    *,
+    guideline: Guideline | None = None,
+    params: NormParameters | None = None,
+) -> list[NeedCalculation]:
+    """:func:`calculate_need` for many ``(household, costs, incomes)`` against one table.
+
+    Same results as calling :func:`calculate_need` for each; the first invalid household
+    raises its :class:`NormError`.
+    """
+    params = params or _DEFAULT_PARAMS
+    texts = _texts()
+    # The results hold no reference cycles: pause the cyclic garbage collector, which
+    # otherwise walks every object made so far again and again (half of the time at 100,000
+    # households). Reference counting frees everything as usual.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return [
+            _calculate(table, household, costs, incomes, guideline, params, texts)
+            for household, costs, incomes in cases
+        ]
+    finally:
+        if collecting:
+            gc.enable()
