@@ -132,8 +132,8 @@ def audit_submission_read(user, sub) -> None:
     )
 
 
-def shadow_case(user, system_name: str, external_id: str):
-    item = shadow.shadow_case(user.civic_number, system_name, external_id)
+def shadow_case(user, pk: int):
+    item = shadow.shadow_case(user.civic_number, pk)
     if item is not None:
         audit_shadow_read(user, item)
     return item

@@ -2,7 +2,7 @@
 
 The Channel owns them; Mina sidor only reads them through
 ``sambruk.channel.queries.shadow_cases_for(civic_number)``, which returns objects with
-``system_name``, ``external_id``, ``title``, ``status``, ``content`` ([{"key", "value"}]),
+``id``, ``system_name``, ``external_id``, ``organisation_name``, ``title``, ``status``, ``content`` ([{"key", "value"}]),
 ``log`` ([{"at", "message"}]), ``updated_at`` and ``closed``. Without the Channel (not
 installed, or an older version without the query) there are simply no shadow cases.
 """
@@ -24,9 +24,10 @@ def shadow_cases_for(civic_number: str) -> list:
     return list(query(civic_number))
 
 
-def shadow_case(civic_number: str, system_name: str, external_id: str):
-    """One of the citizen's shadow cases, or ``None`` (another person's or unknown)."""
+def shadow_case(civic_number: str, pk: int):
+    """One of the citizen's shadow cases (by its ``id``), or ``None`` (another person's or
+    unknown)."""
     for item in shadow_cases_for(civic_number):
-        if str(item.system_name) == system_name and str(item.external_id) == external_id:
+        if getattr(item, "id", None) == pk:
             return item
     return None

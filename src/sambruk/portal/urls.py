@@ -20,7 +20,7 @@ urlpatterns: list = [
         name="attachment",
     ),
     path("formular/<int:pk>/kvittens.pdf", views.submission_pdf, name="submission_pdf"),
-    path("externt/<str:system>/<str:external_id>/", views.shadow_detail, name="shadow"),
+    path("externt/<int:pk>/", views.shadow_detail, name="shadow"),
     path("profil/", views.profile, name="profile"),
     path("profil/skicka-lank/", views.resend_verification, name="resend_verification"),
     path("profil/bekrafta/<str:token>/", views.verify_email, name="verify_email"),

@@ -126,8 +126,8 @@ def submission_pdf(request, pk):
 
 
 @citizen_required
-def shadow_detail(request, system, external_id):
-    item = queries.shadow_case(request.user, system, external_id)
+def shadow_detail(request, pk):
+    item = queries.shadow_case(request.user, pk)
     if item is None:
         raise Http404
     return render(request, "portal/shadow.html", {"item": item})

@@ -25,7 +25,6 @@ from sambruk.fixamingata.tests.factories import world as make_world
 
 from ..models import VerifiedEmail
 from .conftest import PDF, TOLVAN, make_case, person, start_thread
-from .conftest import running_smtp, smtp_server  # noqa: F401
 
 oidc_provider = eleg_provider.oidc_provider
 eleg_settings = eleg_provider.eleg_settings
@@ -163,20 +162,16 @@ def tolvan_user():
     return User.objects.get(civic_number=TOLVAN, kind="citizen")
 
 
-def upsert_shadow(upsert, organisation):
-    import inspect
-
-    params = inspect.signature(upsert).parameters
-    data = {
-        "system_name": "Castor",
-        "external_id": "BN-2026-17",
-        "civic_number": TOLVAN,
-        "title": "Bygglovsansökan i Castor",
-        "status": "Under handläggning",
-        "content": [{"key": "Fastighet", "value": "Sandviken Tolvan 1:12"}],
-        "log": [],
-    }
-    kwargs = {k: v for k, v in data.items() if k in params}
-    if "organisation" in params:
-        kwargs["organisation"] = organisation
-    return upsert(**kwargs)
+def upsert_shadow(upsert, organisation, civic_number=TOLVAN, title="Bygglovsansökan i Castor"):
+    """A shadow case through the Channel's service; returns the stored shadow case."""
+    shadow, _created = upsert(
+        organisation=organisation,
+        system_name="Castor",
+        external_id=f"BN-2026-{civic_number[-4:]}",
+        civic_number=civic_number,
+        title=title,
+        status="Under handläggning",
+        content=[{"key": "Fastighet", "value": "Sandviken Tolvan 1:12"}],
+        log=[{"at": "2026-11-20T10:00:00+01:00", "message": "Ansökan registrerad"}],
+    )
+    return shadow
