@@ -113,11 +113,35 @@ def process(pk, *, allow_failed: bool = False) -> InboundMail | None:
             result=InboundResult.ERROR,
             error=reason[:5000],
             processed_at=timezone.now(),
+            **_identify(mail),
         )
         mail.refresh_from_db()
         return mail
     log.info("inbound mail %s: %s %s %s", pk, mail.status, mail.result, mail.detail)
     return mail
+
+
+def _identify(mail: InboundMail) -> dict:
+    """Best effort for a failed mail: the headers for the list and the organisation whose
+    staff should see it (by reply thread or access point). Never raises."""
+    found: dict = {}
+    try:
+        parsed = parse(bytes(mail.raw))
+        found = {
+            "message_id": parsed.message_id,
+            "sender": (parsed.sender_email or mail.envelope_from)[:320],
+            "subject": parsed.subject[:300],
+        }
+        thread = thread_for_reply([*mail.recipients, *parsed.to], parsed.thread_ids)
+        if thread is not None:
+            found["organisation_id"] = thread[0].case.organisation_id
+        else:
+            point, _how = routing.access_point_for(mail.recipients)
+            if point is not None:
+                found["organisation_id"] = point.organisation_id
+    except Exception:  # noqa: BLE001
+        log.exception("inbound mail %s: could not identify the failed mail", mail.pk)
+    return found
 
 
 def process_pending(limit: int = 500) -> int:
