@@ -56,6 +56,7 @@ FK_FORMANER = {
 class FetchOutcome:
     values: list[FetchedValue] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (agency name, message)
+    answered: list[str] = field(default_factory=list)  # agencies that answered
 
 
 # --- reads ---------------------------------------------------------------------------------
@@ -288,6 +289,7 @@ def fetch(sub, *, actor, client: SsbtekClient | None = None) -> FetchOutcome:
     for agency, error in sorted(result.errors.items()):
         outcome.errors.append((t.AGENCY_NAMES.get(agency, agency), error.felmeddelande))
     answered = [a for a, r in result.agencies.items() if r.ok]
+    outcome.answered = answered
     now = timezone.now()
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application.pk)

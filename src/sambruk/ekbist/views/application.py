@@ -80,7 +80,8 @@ def selfservice_view(request, token):
                         _("%(n)s uppgifter hämtades. Granska dem nedan.")
                         % {"n": len(outcome.values)},
                     )
-                status = 200 if not errors else 502
+                # Some agencies failing is a normal page; none answering is "unavailable".
+                status = 503 if errors and not outcome.answered else 200
             elif action == "accept":
                 selfservice.accept(sub, actor=request.user, ids=request.POST.getlist("value"))
                 messages.success(
