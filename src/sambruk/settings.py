@@ -267,6 +267,18 @@ CASES_REPLY_DOMAIN = env.str("CASES_REPLY_DOMAIN", default="") or DEFAULT_FROM_E
 CASES_MAX_ATTACHMENT_BYTES = env.int("CASES_MAX_ATTACHMENT_BYTES", default=20 * 1024 * 1024)
 CASES_DUE_SOON_DAYS = env.int("CASES_DUE_SOON_DAYS", default=2)
 
+# --- Inbound e-mail (sambruk mailin, docs/channel-mail.md) ------------------------------
+MAILIN_HOST = env.str("MAILIN_HOST", default="127.0.0.1")
+MAILIN_PORT = env.int("MAILIN_PORT", default=2525)
+# Platform mail domains (comma-separated) besides CASES_REPLY_DOMAIN; access point domains
+# are accepted too. Mail from these domains is our own (loop).
+MAILIN_DOMAINS = env.list("MAILIN_DOMAINS", default=[])
+MAILIN_SUPPORT_ADDRESS = env.str("MAILIN_SUPPORT_ADDRESS", default="")
+MAILIN_MAX_MESSAGE_BYTES = env.int("MAILIN_MAX_MESSAGE_BYTES", default=30 * 1024 * 1024)
+MAILIN_MAX_ATTACHMENTS = env.int("MAILIN_MAX_ATTACHMENTS", default=20)
+MAILIN_MAX_RECEIVED = env.int("MAILIN_MAX_RECEIVED", default=30)
+MAILIN_WORKERS = env.int("MAILIN_WORKERS", default=2)
+
 # --- FixaMinGata -----------------------------------------------------------------------
 FIXAMINGATA_TILE_URL = env.str(
     "FIXAMINGATA_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png"
