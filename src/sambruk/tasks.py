@@ -129,3 +129,11 @@ def catch_up_event_feed():
     from sambruk.channel.tasks import catch_up_feed
 
     return catch_up_feed()
+
+
+@db_periodic_task(crontab(minute="*/2"))
+def process_pending_inbound_mail():
+    """Every 2 minutes: inbound e-mail stored by ``sambruk mailin`` but not processed."""
+    from sambruk.channel.mail.tasks import process_pending
+
+    return process_pending()
