@@ -4,6 +4,7 @@ Egna underkommandon::
 
     sambruk serve [--host H] [--port P | --bind H:P] [--workers N] [--no-worker]
     sambruk worker            # huey-konsumenten (manage.py run_huey)
+    sambruk mailin            # SMTP-mottagaren för inkommande e-post (manage.py mailin)
     sambruk setup [--no-demo] # migrate, collectstatic, översättningar, load_reference, load_demo
     sambruk demo              # load_demo
     sambruk backup PATH       # SQLite: online-kopia; PostgreSQL: pg_dump -Fc
