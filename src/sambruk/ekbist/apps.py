@@ -7,5 +7,6 @@ class EkbistConfig(AppConfig):
     verbose_name = "Ekonomiskt bistånd"
 
     def ready(self) -> None:
-        from . import norm_data, roles  # noqa: F401  (riksnorm reference loader; roles)
+        # riksnorm reference loader, roles, the e-application's demo loader
+        from . import demo, norm_data, roles  # noqa: F401
         from .services import application  # noqa: F401  (prefill plugin, eforms hooks)
