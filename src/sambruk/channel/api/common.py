@@ -38,10 +38,30 @@ def acting_organisation(request, permission: str, explicit=None) -> Organisation
     return org
 
 
+def _has_surrogates(value, depth=0) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if depth > 20:
+        return False
+    if isinstance(value, dict):
+        return any(_has_surrogates(k) or _has_surrogates(v, depth + 1) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_surrogates(v, depth + 1) for v in value)
+    return False
+
+
 class StrictFieldsMixin:
-    """Refuse unknown fields in the request body (a typo must not be silently ignored)."""
+    """Refuse unknown fields in the request body (a typo must not be silently ignored).
+
+    Also refuses lone UTF-16 surrogates (``"\\ud800"`` in JSON): they are not text, cannot be
+    stored (PostgreSQL) nor echoed back in an error message.
+    """
 
     def to_internal_value(self, data):
+        if _has_surrogates(data):
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Texten innehåller ogiltiga tecken."]}
+            )
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields)
             if unknown:

@@ -132,6 +132,10 @@ class ShadowCaseViewSet(
         qs = super().get_queryset()
         if self.action == "list":
             params = self.request.query_params
+            if any("\x00" in params.get(k, "") for k in ("system_name", "external_id")):
+                raise serializers.ValidationError(
+                    {"system_name": ["Null-tecken är inte tillåtna."]}
+                )
             if params.get("system_name"):
                 qs = qs.filter(system_name=params["system_name"])
             if params.get("external_id"):

@@ -14,7 +14,7 @@ class FeedState(models.Model):
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
-    last_seq = models.BigIntegerField(default=0)
+    last_seq = models.PositiveBigIntegerField(default=0)
 
     objects = RestrictedManager()
 
@@ -38,7 +38,7 @@ class FeedEntry(models.Model):
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
-    seq = models.BigIntegerField(_("löpnummer"))
+    seq = models.PositiveBigIntegerField(_("löpnummer"))
     case_event_id = models.BigIntegerField(null=True, blank=True, unique=True)
     name = models.CharField(_("händelse"), max_length=60)
     case_id = models.BigIntegerField(null=True, blank=True)
