@@ -16,6 +16,11 @@ from .common import StrictFieldsMixin, acting_organisation
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
+    # A plain string in the schema (an enum named "state" would collide with the case's).
+    state = serializers.CharField(
+        read_only=True, help_text="active, failing (leveranser vilar) eller paused."
+    )
+
     class Meta:
         model = WebhookSubscription
         fields = [
