@@ -3,6 +3,8 @@ from django.urls import path
 
 from sambruk.ekbist.views import application as application_views
 from sambruk.ekbist.views import decision as decision_views
+from sambruk.ekbist.views import multifraga as multifraga_views
+from sambruk.ekbist.views import overview as overview_views
 from sambruk.ekbist.views import payments as payment_views
 from sambruk.ekbist.views import statistics as statistics_views
 
@@ -17,6 +19,22 @@ urlpatterns: list = [
         "ansokningar/<int:pk>/",
         application_views.ApplicationView.as_view(),
         name="application",
+    ),
+    # The caseworker's overview and Multifråga (views/overview.py, views/multifraga.py)
+    path(
+        "ansokningar/<int:pk>/oversikt/",
+        overview_views.ApplicationOverviewView.as_view(),
+        name="overview",
+    ),
+    path(
+        "ansokningar/<int:pk>/multifraga/",
+        multifraga_views.MultifragaView.as_view(),
+        name="multifraga",
+    ),
+    path(
+        "multifragor/<int:pk>/",
+        multifraga_views.SnapshotView.as_view(),
+        name="multifraga_result",
     ),
     # Decision, payments, statistics (views/decision.py, payments.py, statistics.py)
     path("ansokningar/<int:pk>/beslut/", decision_views.DecideView.as_view(), name="decide"),
