@@ -168,8 +168,8 @@ def build_definition(attachments=None) -> dict:
                         "type": "info",
                         "text": (
                             "Du har skyddade personuppgifter (skyddad folkbokföring eller "
-                            "sekretessmarkering). Vi frågar inte efter din adress. Uppgifterna i "
-                            "din ansökan hanteras med sekretess: adressuppgifter visas bara för "
+                            "sekretessmarkering). Vi frågar inte efter din adress i ansökan. "
+                            "Uppgifterna hanteras med sekretess: din adress visas bara för "
                             "handläggare med särskild behörighet, och varje gång någon läser "
                             "dina uppgifter loggas det."
                         ),
@@ -352,14 +352,6 @@ def build_definition(attachments=None) -> dict:
                                 ("utan", "Saknar bostad"),
                             ]
                         ),
-                    },
-                    {
-                        "type": "text",
-                        "name": "adress",
-                        "label": "Bostadens adress",
-                        "maxLength": 200,
-                        "prefill": "plugin:ekbist.answer.adress",
-                        "hideWhen": {"any": [_when("skyddad", "yes"), _when("boendeform", "utan")]},
                     },
                     {
                         "type": "number",

@@ -49,7 +49,6 @@ DEMO_PAGES: list[dict] = [
     },
     {
         "boendeform": "hyresratt",
-        "adress": "Testgatan 12, 811 30 Sandviken",
         "rum": "3",
         "antal_boende": "3",
         "hyresvard": "Sandvikenhus AB",

@@ -292,42 +292,57 @@ hooks.register_submit_hook(FORM_CODE, create_application)
 def application_for_viewer(application: Application, user, *, purpose: str = "") -> dict:
     """The application as ``user`` may see it; every call is an audited read.
 
-    The dwelling's address is removed (``address_hidden``) when the applicant or the
-    medsökande has skyddad folkbokföring or sekretessmarkering and ``user`` lacks
-    ``persons.view_protected`` in the application's organisation. Other modules (the
-    caseworker overview, the decision) use this instead of reading ``data`` directly.
+    Addresses are not part of the application: the applicant's and medsökande's come from
+    the person register through ``persons.protection.visible_person_data`` (hidden for
+    skyddad folkbokföring / sekretessmarkering without ``persons.view_protected``; those reads
+    are audited there). ``address_hidden`` is true when any of them is hidden. Other modules
+    (the caseworker overview, the decision) use this instead of reading ``data`` directly.
     """
     from sambruk.core.audit.services import record_read
-    from sambruk.core.persons.protection import can_see_protected
+    from sambruk.core.persons.models import Person
+    from sambruk.core.persons.protection import visible_person_data
 
     data = application.data or {}
-    protected = bool(data.get("protected")) or any(
-        is_protected(p) for p in (application.applicant, application.co_applicant) if p
-    )
-    may_see = not protected or can_see_protected(user, application.organisation)
+    reason = purpose or _("Handläggning av ekonomiskt bistånd")
+    people = {
+        p.civic_number: p
+        for p in Person.objects.filter(
+            civic_number__in=[c for c in (application.applicant, application.co_applicant) if c]
+        )
+    }
+    persons = {}
+    for key, pnr in (
+        ("applicant", application.applicant),
+        ("co_applicant", application.co_applicant),
+    ):
+        if pnr in people:
+            persons[key] = visible_person_data(
+                people[pnr],
+                user,
+                organisation=application.organisation,
+                purpose=reason,
+                full_civic_number=True,
+            )
+    protected = bool(data.get("protected")) or any(p["is_protected"] for p in persons.values())
     housing = dict(data.get("housing") or {})
-    if not may_see:
+    hidden = any(p["protected_data_hidden"] for p in persons.values())
+    if hidden:
         housing["address"] = None
     record_read(
         actor=user,
         obj=application,
         organisation=application.organisation_id,
         person_civic_number=application.applicant,
-        purpose=purpose
-        or (
-            _("Handläggning av ekonomiskt bistånd (skyddade personuppgifter)")
-            if protected
-            else _("Handläggning av ekonomiskt bistånd")
-        ),
+        purpose=reason,
     )
     return {
         "data": {**data, "housing": housing},
+        "persons": persons,
         "protected": protected,
-        "address_hidden": not may_see,
+        "address_hidden": hidden,
         "applicant": ad.applicant(data),
         "co_applicant": ad.co_applicant(data),
         "children": ad.children(data),
         "others": [m for m in data.get("members") or [] if m.get("role") == ad.ROLE_OTHER_ADULT],
         "total_income": ad.total_income(data),
-        "fetched": list(application.fetched_values.all()),
     }

@@ -64,7 +64,6 @@ def answers(**overrides) -> dict:
         },
         "boende": {
             "boendeform": "hyresratt",
-            "adress": "Testgatan 12, Sandviken",
             "rum": "3",
             "antal_boende": "3",
             "hyresvard": "Sandvikenhus AB",
