@@ -66,14 +66,15 @@ def kommun_for_point(lat, lon) -> Organisation:
         code = geo.kommun_at(lat, lon)
     except ValueError as error:
         raise ReportError(str(error), code="invalid_coordinates") from None
-    kommun = (
-        _cached(("kommun", code), lambda: Organisation.objects.filter(kommunkod=code).first())
-        if code
-        else None
-    )
+    kommun = kommun_by_code(code) if code else None
     if kommun is None:
         raise ReportError(_(OUTSIDE_SWEDEN), code="outside_sweden")
     return kommun
+
+
+def kommun_by_code(code: str) -> Organisation | None:
+    """The kommun with this kommunkod (cached like the rest of the routing data)."""
+    return _cached(("kommun", code), lambda: Organisation.objects.filter(kommunkod=code).first())
 
 
 def bodies_for_kommun(kommun: Organisation) -> list[Body]:

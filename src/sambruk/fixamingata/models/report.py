@@ -35,7 +35,11 @@ class Report(models.Model):
     service_request_id = models.CharField(
         _("rapportnummer"), max_length=40, unique=True, null=True, blank=True, editable=False
     )
-    body = models.ForeignKey("fixamingata.Body", on_delete=models.PROTECT, related_name="reports")
+    # No single-column indexes on body and kommun: the composite indexes below start with
+    # them (one index fewer to maintain per INSERT each).
+    body = models.ForeignKey(
+        "fixamingata.Body", on_delete=models.PROTECT, related_name="reports", db_index=False
+    )
     category = models.ForeignKey(
         "fixamingata.Category", on_delete=models.PROTECT, related_name="reports"
     )
@@ -44,6 +48,7 @@ class Report(models.Model):
         on_delete=models.PROTECT,
         related_name="fixamingata_reports",
         verbose_name=_("kommun"),
+        db_index=False,
     )
     lat = models.FloatField(_("latitud"))
     lon = models.FloatField(_("longitud"))
@@ -144,6 +149,14 @@ class Report(models.Model):
             models.Index(fields=["lat", "lon"], name="fmg_report_latlon_idx"),
             # Open311 lists per jurisdiction, status and date window; kommun pages.
             models.Index(fields=["kommun", "state", "created_at"], name="fmg_report_kommun_idx"),
+            # Open311 GET requests: the newest public requests of one jurisdiction, read in
+            # the list's own order (created_at, id descending), so a LIMIT stops the scan
+            # early and no sort is needed; serves every status filter.
+            models.Index(
+                fields=["kommun", "-created_at", "-id"],
+                condition=Q(hidden=False),
+                name="fmg_report_o311_idx",
+            ),
             models.Index(fields=["body", "state", "created_at"], name="fmg_report_body_idx"),
             models.Index(fields=["updated_at"], name="fmg_report_updated_idx"),
             models.Index(

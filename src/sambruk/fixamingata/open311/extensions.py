@@ -1,8 +1,10 @@
 """Extensions to GeoReport v2 kept apart from the spec-pure core (hooks).
 
 Each hook of :data:`REQUEST_LIST_FILTERS` takes ``(params, queryset)`` and returns the
-queryset, narrowed; each of :data:`REQUEST_DECORATORS` takes ``(params, row, item)`` and may
-add fields to one output request. The core applies them in order.
+queryset, narrowed; each of :data:`REQUEST_DECORATORS` takes ``params`` once per request and
+returns None (not asked for) or a function ``(row, item)`` that may add fields to one output
+request (so a 1000-request list does not re-read the parameters per row). The core applies
+them in order.
 
 * ``lat``/``long``/``radius`` (metres, default 1000, at most 50 km): requests near a point
   (the Chicago/6aika extension). The distance is the equirectangular approximation, exact
@@ -52,14 +54,18 @@ def near_point(params, queryset):
     )
 
 
-def extended_attributes(params, row, item) -> None:
+def extended_attributes(params):
     if (params.get("extensions") or "").lower() != "true":
-        return
-    item["extended_attributes"] = {
-        "status": open311_extended_status(row["state"]),
-        "title": row["title"],
-        "detail": row["detail"],
-    }
+        return None
+
+    def decorate(row, item) -> None:
+        item["extended_attributes"] = {
+            "status": open311_extended_status(row["state"]),
+            "title": row["title"],
+            "detail": row["detail"],
+        }
+
+    return decorate
 
 
 REQUEST_LIST_FILTERS = [near_point]

@@ -97,8 +97,11 @@ def discovery(changeset: datetime) -> dict:
     }
 
 
-#: The ``values()`` projection a request list reads (joins only category and body: both
-#: small, hash-joined after the index scan of the report rows).
+#: The plain columns a request list reads with ``values()`` (joins only category and body:
+#: both small); :func:`..queries.request_values` adds ``created``, ``updated`` and
+#: ``closed`` (ISO text on PostgreSQL, datetimes elsewhere), ``media`` (the first of
+#: ``media_urls``), ``photo`` (the first photo's file) and ``note`` (the latest public staff
+#: note) in the same query.
 REQUEST_FIELDS = (
     "pk",
     "service_request_id",
@@ -112,11 +115,13 @@ REQUEST_FIELDS = (
     "lat",
     "lon",
     "pinpointed",
-    "media_urls",
-    "created_at",
-    "updated_at",
-    "closed_at",
 )
+
+
+def _iso_of(value) -> str | None:
+    """A date column of a request row: already ISO text (formatted by PostgreSQL, see
+    :class:`..queries.LocalIso`) or a datetime formatted here by :func:`iso`."""
+    return value if value is None or type(value) is str else iso(value)
 
 
 def description_of(title: str, detail: str) -> str:
@@ -129,25 +134,26 @@ def photo_url(name: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute(url)
 
 
-def request_row(row: dict, *, photo: str | None = None, notes: str | None = None) -> dict:
-    """One ``request`` from a :data:`REQUEST_FIELDS` row."""
+def request_row(row: dict) -> dict:
+    """One ``request`` from a :func:`..queries.request_values` row."""
     state = row["state"]
     status = "closed" if state in _CLOSED else "open"
-    media = photo or next(iter(row["media_urls"] or []), None)
+    photo = row["photo"]
+    note = row["note"]
     detail = row["detail"]
     description = row["title"] if not detail else f"{row['title']}\n\n{detail}"
     return {
         "service_request_id": row["service_request_id"] or str(row["pk"]),
         "status": status,
-        "status_notes": notes,
+        "status_notes": note[:MAX_DESCRIPTION] if note else None,
         "service_name": row["category__name"],
         "service_code": row["category__code"],
         "description": description[:MAX_DESCRIPTION],
         "agency_responsible": row["body__name"],
         "service_notice": None,
-        "requested_datetime": iso(row["created_at"]),
-        "updated_datetime": iso(
-            row["closed_at"] if status == "closed" and row["closed_at"] else row["updated_at"]
+        "requested_datetime": _iso_of(row["created"]),
+        "updated_datetime": _iso_of(
+            row["closed"] if status == "closed" and row["closed"] else row["updated"]
         ),
         "expected_datetime": None,
         "address": row["address_string"] or None,
@@ -157,7 +163,7 @@ def request_row(row: dict, *, photo: str | None = None, notes: str | None = None
         # coordinates are published; the address stands alone, as the spec allows.
         "lat": row["lat"] if row["pinpointed"] else None,
         "long": row["lon"] if row["pinpointed"] else None,
-        "media_url": media,
+        "media_url": photo_url(photo) if photo else (row["media"] or None),
     }
 
 

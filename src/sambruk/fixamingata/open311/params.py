@@ -174,7 +174,7 @@ def jurisdiction(params: Params, *, required: bool):
     """The kommun named by ``jurisdiction_id`` (kommunkod). This endpoint serves every
     kommun, so the parameter is required where no id names the resource (400 when
     missing); an unknown one is a 404."""
-    from sambruk.core.organisations.models import Organisation
+    from ..routing import kommun_by_code
 
     code = params.get("jurisdiction_id")
     if code is None:
@@ -183,7 +183,7 @@ def jurisdiction(params: Params, *, required: bool):
         return None
     org = None
     if re.fullmatch(r"[0-9]{4}", code):
-        org = Organisation.objects.filter(kommunkod=code).only("pk", "name", "kommunkod").first()
+        org = kommun_by_code(code)  # routing's in-process cache: no query on a hit
     if org is None:
         raise NotFound(_("Okänd jurisdiction_id: %(j)s.") % {"j": code[:40]})
     return org

@@ -367,6 +367,43 @@ def test_one_request(client, reports):
     assert_errors(get(client, f"requests/{rid}.json", jurisdiction_id="1"), 404)
 
 
+@pytest.mark.parametrize(
+    "created,closed",
+    [
+        ("2025-01-15T23:59:59.999999+00:00", None),  # winter, +01:00, next local day
+        ("2025-07-01T22:30:05.5+00:00", "2025-10-26T00:59:59+00:00"),  # summer; before DST end
+        ("2025-03-30T01:00:00+00:00", "2025-10-26T01:00:00+00:00"),  # at both DST changes
+    ],
+)
+def test_dates_are_swedish_time_with_offset_to_the_second(client, w, created, closed):
+    """The list's dates (formatted by PostgreSQL there, by Python on SQLite) are exactly
+    ``isoformat(timespec="seconds")`` of the Swedish local time."""
+    from datetime import datetime
+
+    from sambruk.fixamingata.models import Report
+
+    created_at = datetime.fromisoformat(created)
+    closed_at = datetime.fromisoformat(closed) if closed else None
+    report = make_report(w.cat(w.sandviken_body, "Klotter"), lat=SANDVIKEN[0], lon=SANDVIKEN[1])
+    Report.objects.filter(pk=report.pk).update(
+        created_at=created_at,
+        updated_at=created_at,
+        closed_at=closed_at,
+        state="fixed" if closed else "confirmed",
+    )
+    window = {"start_date": created[:10], "end_date": (created_at + timedelta(days=1)).isoformat()}
+    for data in (
+        json_of(get(client, "requests.json", **J, **window)),
+        json_of(get(client, f"requests/{report.service_request_id}.json")),
+    ):
+        validate("requests", data)
+        local = timezone.localtime
+        assert data[0]["requested_datetime"] == local(created_at).isoformat(timespec="seconds")
+        assert data[0]["updated_datetime"] == local(closed_at or created_at).isoformat(
+            timespec="seconds"
+        )
+
+
 def test_media_url_and_status_notes(client, w, settings):
     import io
 
