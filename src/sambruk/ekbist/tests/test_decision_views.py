@@ -154,3 +154,10 @@ def test_decision_pages_of_another_kommun_are_404(client, application, worker):
     verified_login(client, outsider)
     assert client.get(reverse("ekbist:decision", args=[decision.pk])).status_code == 404
     assert client.get(reverse("ekbist:decision_letter", args=[decision.pk])).status_code == 404
+
+
+def test_the_case_view_links_to_the_decision_page(client, application, worker):
+    verified_login(client, worker)
+    html = client.get(reverse("workspace:case", args=[application.case_id])).content.decode()
+    assert reverse("ekbist:decide", args=[application.pk]) in html
+    assert reverse("ekbist:application_codes", args=[application.pk]) in html
