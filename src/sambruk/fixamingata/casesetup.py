@@ -10,6 +10,7 @@ an organisation that already configured Felanmälan keeps its own statuses, name
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 
 from sambruk.cases.models import CaseType, Queue, Status, StatusKind, Transition
 
@@ -24,13 +25,22 @@ def fixamingata_queue(organisation) -> Queue | None:
     return Queue.objects.filter(organisation=organisation, name=QUEUE_NAME).first()
 
 
-@transaction.atomic
 def ensure_case_setup(organisation) -> tuple[CaseType, Queue]:
     """Return (case type, queue) for FixaMinGata reports in ``organisation``; create what is
-    missing. Idempotent and cheap when everything exists (two queries)."""
+    missing. Idempotent and cheap when everything exists: one query (the queue with its
+    case type and the number of statuses), no savepoint, and the queue's organisation set
+    from the argument so the case engine does not load it again."""
+    statuses = (
+        Status.objects.filter(case_type=OuterRef("default_case_type"))
+        .order_by()
+        .values("case_type")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     queue = (
         Queue.objects.select_related("default_case_type")
         .filter(organisation=organisation, name=QUEUE_NAME)
+        .annotate(fmg_statuses=Subquery(statuses))
         .first()
     )
     case_type = queue.default_case_type if queue else None
@@ -39,10 +49,15 @@ def ensure_case_setup(organisation) -> tuple[CaseType, Queue]:
         and case_type.code == CASE_TYPE_CODE
         and queue.active
         and case_type.active
-        and Status.objects.filter(case_type=case_type).count() >= len(FMG_STATUSES)
+        and (queue.fmg_statuses or 0) >= len(FMG_STATUSES)
     ):
+        queue.organisation = organisation
         return case_type, queue
+    return _complete_case_setup(organisation)
 
+
+@transaction.atomic
+def _complete_case_setup(organisation) -> tuple[CaseType, Queue]:
     case_type, _created = CaseType.objects.get_or_create(
         organisation=organisation,
         code=CASE_TYPE_CODE,
