@@ -43,3 +43,22 @@ def test_demo_application_and_caseworker(demo_loaded):
         if loader.name == "ekbist-application":
             loader.load(lambda msg: None)
     assert Application.objects.count() == 1
+
+
+def test_publish_command(db):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    from sambruk.core.organisations.tests.factories import OrganisationFactory
+
+    org = OrganisationFactory(kommunkod="2181", slug="sandviken")
+    out = StringIO()
+    call_command("ekbist_publish_application", "2181", stdout=out)
+    call_command("ekbist_publish_application", "sandviken", stdout=out)
+    assert out.getvalue().count("/e-tjanster/sandviken/ekonomiskt-bistand/") == 2
+    from sambruk.eforms.queries import eservice_by_slug
+
+    assert eservice_by_slug(org, "ekonomiskt-bistand") is not None
+    with pytest.raises(CommandError):
+        call_command("ekbist_publish_application", "9999")
