@@ -68,12 +68,18 @@ class MultifragaForm(forms.Form):
     period_from = forms.DateField(
         label=gettext_lazy("Period från"),
         widget=DateInput(),
-        error_messages={"required": gettext_lazy("Ange periodens första dag.")},
+        error_messages={
+            "required": gettext_lazy("Ange periodens första dag."),
+            "invalid": gettext_lazy("Ange datumet som ÅÅÅÅ-MM-DD."),
+        },
     )
     period_to = forms.DateField(
         label=gettext_lazy("Period till och med"),
         widget=DateInput(),
-        error_messages={"required": gettext_lazy("Ange periodens sista dag.")},
+        error_messages={
+            "required": gettext_lazy("Ange periodens sista dag."),
+            "invalid": gettext_lazy("Ange datumet som ÅÅÅÅ-MM-DD."),
+        },
     )
     purpose = forms.CharField(
         label=gettext_lazy("Syfte med frågan"),
