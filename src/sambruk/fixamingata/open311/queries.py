@@ -10,7 +10,8 @@ go straight into the output dicts (see docs/fixamingata-performance.md).
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import CharField, F, Func, OuterRef, Subquery
+from django.db.models import CharField, F, Func
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,6 @@ from ..models import (
     FIXED_STATES,
     OPEN_STATES,
     Report,
-    ReportPhoto,
     Update,
 )
 from ..routing import categories_for_kommun, category_for_service_code
@@ -109,28 +109,36 @@ class LocalIso(Func):
     )
 
 
+#: The first photo and the latest public staff note of the outer report row (constant SQL,
+#: no input; standard, so PostgreSQL and SQLite alike).
+FIRST_PHOTO_SQL = (
+    'SELECT p."image" FROM "fixamingata_reportphoto" p'
+    ' WHERE p."report_id" = "fixamingata_report"."id" AND p."order" = 1'
+)
+LATEST_NOTE_SQL = (
+    'SELECT u."text" FROM "fixamingata_update" u'
+    ' WHERE u."report_id" = "fixamingata_report"."id" AND u."is_staff_update"'
+    """ AND u."confirmed" AND NOT u."hidden" AND u."text" <> ''"""
+    ' ORDER BY u."created_at" DESC, u."id" DESC LIMIT 1'
+)
+
+
 def request_values(qs):
     """``qs`` as request rows in one query: the plain :data:`.formatters.REQUEST_FIELDS`,
     the dates (ISO text on PostgreSQL), the first ``media_urls`` entry, and as correlated
-    subqueries (evaluated for the returned rows only) the first photo and the latest
-    public staff note."""
+    subqueries (evaluated for the returned rows only; ``(report, order)`` is unique and
+    ``fmg_update_report_idx`` serves the note) the first photo and the latest public staff
+    note. The subqueries are fixed SQL (standard, PostgreSQL and SQLite alike): compiling
+    them as querysets cost about 1 ms per request, as much as the rest of the statement."""
     pg = connection.vendor == "postgresql"
-    photo = ReportPhoto.objects.filter(report_id=OuterRef("pk"), order=1).order_by()
-    note = (
-        Update.objects.filter(
-            report_id=OuterRef("pk"), is_staff_update=True, confirmed=True, hidden=False
-        )
-        .exclude(text="")
-        .order_by("-created_at", "-pk")
-    )
     return qs.values(
         *formatters.REQUEST_FIELDS,
         created=LocalIso("created_at") if pg else F("created_at"),
         updated=LocalIso("updated_at") if pg else F("updated_at"),
         closed=LocalIso("closed_at") if pg else F("closed_at"),
         media=KT("media_urls__0"),
-        photo=Subquery(photo.values("image")[:1]),
-        note=Subquery(note.values("text")[:1]),
+        photo=RawSQL(FIRST_PHOTO_SQL, (), output_field=CharField()),  # noqa: S611 (constant)
+        note=RawSQL(LATEST_NOTE_SQL, (), output_field=CharField()),  # noqa: S611 (constant)
     )
 
 
