@@ -349,13 +349,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gunicorn_load(paths, total, concurrency, max_seconds, *, cache_seconds=0):
+def gunicorn_load(paths, total, concurrency, max_seconds, *, cache_seconds=0, workers=2):
     port = free_port()
     env = {**os.environ, "DEBUG": "false", "SAMBRUK_TESTING": "false"}
     env["DJANGO_SETTINGS_MODULE"] = "fmg_bench_settings"
     env["FMG_BENCH_OPEN311_CACHE_SECONDS"] = str(cache_seconds)
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", "2",
+        [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256",
          "--pythonpath", str(ROOT / "bench")],
         cwd=ROOT, env=env,
@@ -436,7 +436,10 @@ def submission_rate(config, n, rng, *, warm=True) -> tuple[float, list[float]]:
 PROFILE_PARTS = [
     ("submit_report (total)", "fixamingata/services/reports.py", "submit_report"),
     ("routing: check_category_at_point", "fixamingata/routing.py", "check_category_at_point"),
-    ("case engine: create_case → do_create", "fixamingata/services/reports.py", "create_case"),
+    ("case engine: create_case", "fixamingata/services/reports.py", "create_case"),
+    ("  of which case setup (ensure_case_setup)", "fixamingata/casesetup.py", "ensure_case_setup"),
+    ("  of which do_create", "cases/services/lifecycle.py", "do_create"),
+    ("case event subscribers (on commit)", "cases/events.py", "dispatch"),
     ("  of which search reindex", "cases/search.py", "reindex_case"),
     ("  of which search reindex (event)", "cases/search.py", "reindex_for_event"),
     ("  of which rules on case.created", "cases/rules.py", "run_rules"),
@@ -523,6 +526,7 @@ def main() -> None:
     parser.add_argument("--reports", type=int, default=None)
     parser.add_argument("--requests", type=int, default=None, help="gunicorn requests")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--max-seconds", type=float, default=60)
     parser.add_argument("--submissions", type=int, default=300)
     parser.add_argument("--explain", action="store_true")
@@ -549,14 +553,15 @@ def main() -> None:
     sizes = [len(client.get(p).json()) for p in o_paths[:50]]
     o_inproc = time_client(client, o_paths[:100], 300)
     o_raw = raw_for_paths(client, o_paths[:100])
-    print(f"Open311 gunicorn, no cache: {load()}")
-    o_http, o_rps = gunicorn_load(o_paths, total, args.concurrency, args.max_seconds)
-    rows.append(("Open311 requests.json (gunicorn 2 workers)", o_http, o_raw, o_rps))
-    print(f"Open311 gunicorn, 20 s list cache: {load()}")
+    w = args.workers
+    print(f"Open311 gunicorn ({w} workers), no cache: {load()}")
+    o_http, o_rps = gunicorn_load(o_paths, total, args.concurrency, args.max_seconds, workers=w)
+    rows.append((f"Open311 requests.json (gunicorn {w} w, no cache)", o_http, o_raw, o_rps))
+    print(f"Open311 gunicorn ({w} workers), 20 s list cache: {load()}")
     c_http, c_rps = gunicorn_load(
-        o_paths, total, args.concurrency, args.max_seconds, cache_seconds=20
+        o_paths, total, args.concurrency, args.max_seconds, cache_seconds=20, workers=w
     )
-    rows.append(("Open311 requests.json (gunicorn, 20 s cache)", c_http, o_raw, c_rps))
+    rows.append((f"Open311 requests.json (gunicorn {w} w, 20 s cache)", c_http, o_raw, c_rps))
     rows.append(("Open311 requests.json (in-process)", o_inproc, o_raw, None))
     print(
         f"Open311 answers: median {statistics.median(sizes)} requests, max {max(sizes)}, "
