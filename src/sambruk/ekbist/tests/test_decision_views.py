@@ -161,3 +161,28 @@ def test_the_case_view_links_to_the_decision_page(client, application, worker):
     html = client.get(reverse("workspace:case", args=[application.case_id])).content.decode()
     assert reverse("ekbist:decide", args=[application.pk]) in html
     assert reverse("ekbist:application_codes", args=[application.pk]) in html
+
+
+def test_mina_sidor_shows_the_decision_to_the_applicant_only(application, worker):
+    """Through the case engine's citizen side (what the portal renders)."""
+    from sambruk.cases import services as case_services
+    from sambruk.cases.services.citizen import (
+        Citizen,
+        citizen_case,
+        visible_attachments,
+        visible_log,
+    )
+    from sambruk.core.persons.models import Person
+    from sambruk.ekbist.services.decision import do_decide
+
+    person = Person.objects.get(civic_number="191212121212")
+    case_services.do_add_contact(application.case, actor=worker, person=person, role="Sökande")
+    do_decide(application, actor=worker)
+
+    case = citizen_case(Citizen("191212121212"), application.case_id)
+    assert case is not None
+    assert any("Bifall" in entry.text for entry in visible_log(case))
+    assert [a.original_name for a in visible_attachments(case)] == [
+        f"beslut-ekonomiskt-bistand-2023-12-{Decision.objects.get().pk}.pdf"
+    ]
+    assert citizen_case(Citizen("198112189876"), application.case_id) is None
