@@ -40,14 +40,16 @@ def own_addresses() -> set[str]:
     """Addresses the platform sends from or receives at: mail *from* them is a loop."""
     found = {normalise(settings.DEFAULT_FROM_EMAIL), normalise(settings.SERVER_EMAIL)}
     found.update(
-        EmailAccessPoint.objects.filter(active=True).values_list("address", flat=True).iterator()
+        EmailAccessPoint.objects.filter(active=True).order_by().values_list("address", flat=True)
     )
     return {a for a in found if a}
 
 
 def accepted_domains() -> set[str]:
     domains = platform_domains()
-    for address in EmailAccessPoint.objects.filter(active=True).values_list("address", flat=True):
+    for address in (
+        EmailAccessPoint.objects.filter(active=True).order_by().values_list("address", flat=True)
+    ):
         domains.add(address.rsplit("@", 1)[-1].lower())
     return domains
 
@@ -59,7 +61,11 @@ def accepts(address: str) -> bool:
         return False
     if domain in platform_domains():
         return True
-    return EmailAccessPoint.objects.filter(active=True, address__endswith=f"@{domain}").exists()
+    return (
+        EmailAccessPoint.objects.filter(active=True, address__endswith=f"@{domain}")
+        .order_by()
+        .exists()
+    )
 
 
 def is_reply_address(address: str) -> bool:
@@ -75,8 +81,8 @@ def access_point_for(recipients: list[str]) -> tuple[EmailAccessPoint | None, st
     points = {
         p.address: p
         for p in EmailAccessPoint.objects.filter(active=True, address__in=addresses)
-        .select_related("queue", "case_type", "organisation")
-        .prefetch_related("labels")
+        .select_related("queue", "case_type")
+        .order_by()
     }
     for address in addresses:
         if address in points:
@@ -87,7 +93,7 @@ def access_point_for(recipients: list[str]) -> tuple[EmailAccessPoint | None, st
             EmailAccessPoint.objects.filter(
                 active=True, catch_all=True, address__endswith=f"@{domain}"
             )
-            .select_related("queue", "case_type", "organisation")
+            .select_related("queue", "case_type")
             .order_by("pk")
             .first()
         )
@@ -97,7 +103,8 @@ def access_point_for(recipients: list[str]) -> tuple[EmailAccessPoint | None, st
     if support:
         point = (
             EmailAccessPoint.objects.filter(active=True, address=support)
-            .select_related("queue", "case_type", "organisation")
+            .select_related("queue", "case_type")
+            .order_by()
             .first()
         )
         if point is not None:

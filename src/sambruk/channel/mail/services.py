@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -75,35 +75,30 @@ def store(raw: bytes, *, envelope_from: str, recipients: list[str], peer: str = 
     return mail
 
 
-# --- 2. claim ----------------------------------------------------------------------------
-def _claim(pk, *, allow_failed: bool = False) -> InboundMail | None:
-    now = timezone.now()
-    due = Q(status=InboundStatus.RECEIVED) | Q(
-        status=InboundStatus.PROCESSING, claimed_at__lt=now - LEASE
-    )
-    if allow_failed:
-        due |= Q(status=InboundStatus.FAILED)
-    with transaction.atomic():
-        mail = InboundMail.objects.select_for_update().filter(due, pk=pk).first()
-        if mail is None:
-            return None
-        mail.status = InboundStatus.PROCESSING
-        mail.claimed_at = now
-        mail.attempts += 1
-        mail.save(update_fields=["status", "claimed_at", "attempts"])
-    return mail
-
-
+# --- 2. process -------------------------------------------------------------------------
 def process(pk, *, allow_failed: bool = False) -> InboundMail | None:
     """Process one stored mail; ``None`` when it is not due (done, or another process has it).
 
-    Never raises for a problem of the mail or the configuration: the row records it.
+    The row is locked for the whole transaction (PostgreSQL ``FOR UPDATE SKIP LOCKED``;
+    SQLite's ``BEGIN IMMEDIATE`` serialises writers), so a mail is processed once even when
+    the receiver, the periodic task and a staff retry meet. Never raises for a problem of
+    the mail or the configuration: the row records it.
     """
-    mail = _claim(pk, allow_failed=allow_failed)
-    if mail is None:
-        return None
+    due = Q(status=InboundStatus.RECEIVED) | Q(
+        status=InboundStatus.PROCESSING, claimed_at__lt=timezone.now() - LEASE
+    )
+    if allow_failed:
+        due |= Q(status=InboundStatus.FAILED)
+    mail = None
     try:
         with transaction.atomic():
+            mail = (
+                InboundMail.objects.select_for_update(skip_locked=True).filter(due, pk=pk).first()
+            )
+            if mail is None:
+                return None
+            mail.attempts += 1
+            mail.claimed_at = timezone.now()
             _process(mail)
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the row
         log.exception("inbound mail %s failed", pk)
@@ -112,11 +107,12 @@ def process(pk, *, allow_failed: bool = False) -> InboundMail | None:
             status=InboundStatus.FAILED,
             result=InboundResult.ERROR,
             error=reason[:5000],
+            attempts=F("attempts") + 1,
+            claimed_at=timezone.now(),
             processed_at=timezone.now(),
-            **_identify(mail),
+            **_identify(mail or InboundMail.objects.get(pk=pk)),
         )
-        mail.refresh_from_db()
-        return mail
+        return InboundMail.objects.defer("raw").get(pk=pk)
     log.info("inbound mail %s: %s %s %s", pk, mail.status, mail.result, mail.detail)
     return mail
 
@@ -175,12 +171,27 @@ def retry(mail: InboundMail, *, actor) -> InboundMail | None:
 
 # --- 3. process --------------------------------------------------------------------------
 def _finish(mail: InboundMail, status: str, result: str, detail: str = "", **fields) -> None:
+    """Write the outcome (never the raw bytes again)."""
     mail.status, mail.result, mail.detail = status, result, detail[:2000]
     mail.error = ""
     mail.processed_at = timezone.now()
     for name, value in fields.items():
         setattr(mail, name, value)
-    mail.save()
+    mail.save(update_fields=[*_OUTCOME, *fields])
+
+
+_OUTCOME = [
+    "status",
+    "result",
+    "detail",
+    "error",
+    "processed_at",
+    "attempts",
+    "claimed_at",
+    "message_id",
+    "sender",
+    "subject",
+]
 
 
 def _process(mail: InboundMail) -> None:

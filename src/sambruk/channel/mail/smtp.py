@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import logging
+import multiprocessing
+import os
 import threading
 
 from aiosmtpd.controller import Controller
@@ -38,16 +41,49 @@ def _db_call(func, *args, **kwargs):
         close_old_connections()
 
 
-class MailinHandler:
-    """aiosmtpd handler. ``process=False`` only stores (processing left to the periodic task)."""
+def _init_child() -> None:
+    """A processing worker process (``MAILIN_PROCESSES``): its own Django and connections."""
+    import django
 
-    def __init__(self, *, workers: int | None = None, process: bool = True):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sambruk.settings")
+    django.setup()
+
+
+def _process_in_child(pk) -> None:
+    _db_call(services.process, pk)
+
+
+def _process_pending_in_child() -> None:
+    _db_call(services.process_pending)
+
+
+class MailinHandler:
+    """aiosmtpd handler. ``process=False`` only stores (processing left to the periodic task).
+
+    Processing runs on ``workers`` threads, or with ``processes`` > 0 on that many worker
+    processes (spawned, each with its own Django): threads share one interpreter lock, so
+    processes are how the receiver uses more than one core (PostgreSQL; SQLite serialises
+    writers anyway).
+    """
+
+    def __init__(self, *, workers: int | None = None, processes: int | None = None, process=True):
         workers = workers or int(getattr(settings, "MAILIN_WORKERS", 2))
+        processes = int(
+            processes if processes is not None else getattr(settings, "MAILIN_PROCESSES", 0)
+        )
         self.process = process
         self.store_pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="mailin-db")
-        self.process_pool = concurrent.futures.ThreadPoolExecutor(
-            workers, thread_name_prefix="mailin-work"
-        )
+        if processes > 0:
+            self.process_pool = concurrent.futures.ProcessPoolExecutor(
+                processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_child
+            )
+            self._run, self._pending_job = _process_in_child, _process_pending_in_child
+        else:
+            self.process_pool = concurrent.futures.ThreadPoolExecutor(
+                workers, thread_name_prefix="mailin-work"
+            )
+            self._run = functools.partial(_db_call, services.process)
+            self._pending_job = functools.partial(_db_call, services.process_pending)
         self._pending: set[concurrent.futures.Future] = set()
         self._lock = threading.Lock()
 
@@ -91,7 +127,7 @@ class MailinHandler:
         return f"250 2.0.0 OK: queued as {mail.pk}"
 
     def submit(self, pk) -> concurrent.futures.Future:
-        future = self.process_pool.submit(_db_call, services.process, pk)
+        future = self.process_pool.submit(self._run, pk)
         with self._lock:
             self._pending.add(future)
         future.add_done_callback(self._done)
@@ -112,7 +148,7 @@ class MailinHandler:
 
     def catch_up(self) -> None:
         """At start: process what an earlier run stored but did not process."""
-        self.process_pool.submit(_db_call, services.process_pending)
+        self.process_pool.submit(self._pending_job)
 
     def close(self) -> None:
         self.drain()
@@ -121,10 +157,15 @@ class MailinHandler:
 
 
 def make_controller(
-    *, host: str | None = None, port: int | None = None, workers: int | None = None, process=True
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    workers: int | None = None,
+    processes: int | None = None,
+    process=True,
 ) -> Controller:
     """A started-later aiosmtpd :class:`Controller` for the receiver (``.handler`` is ours)."""
-    handler = MailinHandler(workers=workers, process=process)
+    handler = MailinHandler(workers=workers, processes=processes, process=process)
     return Controller(
         handler,
         hostname=host or getattr(settings, "MAILIN_HOST", "127.0.0.1"),

@@ -17,9 +17,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", help="adress att lyssna på (MAILIN_HOST)")
         parser.add_argument("--port", type=int, help="port (MAILIN_PORT)")
         parser.add_argument("--workers", type=int, help="trådar som behandlar e-post")
+        parser.add_argument(
+            "--processes", type=int, help="processer som behandlar e-post (MAILIN_PROCESSES)"
+        )
 
-    def handle(self, *args, host=None, port=None, workers=None, **options):
-        controller = make_controller(host=host, port=port, workers=workers)
+    def handle(self, *args, host=None, port=None, workers=None, processes=None, **options):
+        from django.db import connections
+
+        connections.close_all()  # worker processes open their own
+        controller = make_controller(host=host, port=port, workers=workers, processes=processes)
         stop = threading.Event()
 
         def on_signal(signum, frame):
