@@ -82,7 +82,11 @@ def _start_signing(request, sub, return_url, invitation=None):
 
 
 def _waiting(request, sub, state, message, continue_url):
-    """BankID: the animated QR code / autostart link until the order completes."""
+    """BankID: the animated QR code / autostart link until the order completes.
+
+    The page polls the order's status (``accounts/bankid-qr.js``) and, once it is complete,
+    submits the "continue" form: a GET of ``continue_url`` with ``klar=1``, which collects
+    the completed order and records the signature."""
     request.session[SESSION_ORDER] = state
     order = state.get("order") or {}
     return render(
@@ -92,7 +96,7 @@ def _waiting(request, sub, state, message, continue_url):
             "eservice": sub.eservice,
             "order": order,
             "message": message,
-            "continue_url": continue_url,
+            "continue_path": continue_url.split("?", 1)[0],
         },
     )
 
