@@ -44,9 +44,9 @@ def sign(secret: str, body: bytes, *, timestamp: int | None = None) -> dict[str,
     return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: "sha256=" + _mac(secret, ts, body)}
 
 
-def _get(headers: Mapping, name: str) -> str | None:
+def _get(headers, name: str) -> str | None:
     value = headers.get(name)
-    if value is None:  # plain dicts are case-sensitive; request.headers is not
+    if value is None and hasattr(headers, "items"):  # plain dicts are case-sensitive
         lowered = name.lower()
         for key, val in headers.items():
             if str(key).lower() == lowered:
@@ -65,11 +65,13 @@ def verify_signature(
 ) -> bool:
     """True when the request was signed with ``secret`` within ``tolerance`` seconds.
 
-    ``header`` is either the request's headers (a mapping: ``request.headers``) or the value
+    ``header`` is either the request's headers (``request.headers``, a dict, an
+    ``http.server`` handler's ``self.headers`` — anything with ``get``) or the value
     of ``X-Sambruk-Signature``; in the latter case pass the value of ``X-Sambruk-Timestamp``
     as ``timestamp``. Anything malformed, missing, stale or forged gives ``False``.
     """
-    if isinstance(header, Mapping):
+    if not isinstance(header, str | bytes) and hasattr(header, "get"):
+        # request.headers, a dict, http.server's / email's Message: anything with get()
         timestamp = _get(header, TIMESTAMP_HEADER)
         header = _get(header, SIGNATURE_HEADER)
     if not secret or not header or timestamp is None:

@@ -52,6 +52,9 @@ def _describe(event) -> tuple[int | None, dict]:
 
 
 def _lock_state(org_id) -> FeedState:
+    state = FeedState.objects.select_for_update().filter(organisation_id=org_id).first()
+    if state is not None:
+        return state
     try:
         with transaction.atomic():
             FeedState.objects.get_or_create(organisation_id=org_id)
@@ -81,6 +84,8 @@ def _publish_for(org_id: int, items: list[dict]) -> list[FeedEntry]:
     ids = [x["case_event_id"] for x in items if x["case_event_id"] is not None]
     done = set(
         FeedEntry.objects.filter(case_event_id__in=ids).values_list("case_event_id", flat=True)
+        if ids
+        else []
     )
     new = []
     seen = set()

@@ -15,13 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import time
 from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -204,21 +205,35 @@ def body_for(delivery: WebhookDelivery) -> bytes:
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode("utf-8")
 
 
-def _claim(delivery_id, now) -> WebhookDelivery | None:
-    due = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING)
-    claimed = (
-        WebhookDelivery.objects.filter(due, pk=delivery_id, next_attempt_at__lte=now)
-        .filter(subscription__state=SubscriptionState.ACTIVE)
-        .update(
-            status=DeliveryStatus.SENDING,
-            attempts=F("attempts") + 1,
-            next_attempt_at=now + LEASE,
-            last_attempt_at=now,
-        )
+def _due(now) -> Q:
+    return Q(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
+        next_attempt_at__lte=now,
+        subscription__state=SubscriptionState.ACTIVE,
     )
+
+
+def _claim(ids, now) -> list[WebhookDelivery]:
+    """Claim the due deliveries among ``ids`` in one short transaction (others skip them)."""
+    with transaction.atomic():
+        qs = WebhookDelivery.objects.filter(_due(now), pk__in=list(ids))
+        if connection.features.has_select_for_update_skip_locked:
+            qs = qs.select_for_update(skip_locked=True, of=("self",))
+        claimed = list(qs.values_list("pk", flat=True))
+        if claimed:
+            WebhookDelivery.objects.filter(pk__in=claimed).update(
+                status=DeliveryStatus.SENDING,
+                attempts=F("attempts") + 1,
+                next_attempt_at=now + LEASE,
+                last_attempt_at=now,
+            )
     if not claimed:
-        return None
-    return WebhookDelivery.objects.select_related("subscription", "entry").get(pk=delivery_id)
+        return []
+    return list(
+        WebhookDelivery.objects.filter(pk__in=claimed)
+        .select_related("subscription", "entry")
+        .order_by("pk")
+    )
 
 
 def _post(session, delivery: WebhookDelivery) -> tuple[int | None, str]:
@@ -247,42 +262,60 @@ def _post(session, delivery: WebhookDelivery) -> tuple[int | None, str]:
     return response.status_code, f"HTTP {response.status_code}"
 
 
+def deliver_batch(ids, *, session=None, now=None) -> list[WebhookDelivery]:
+    """Claim, send and record the due deliveries among ``ids``; returns those attempted.
+
+    Deliveries that are not due (delivered, failed, held, claimed by another worker or
+    waiting for their backoff) are left alone.
+    """
+    now = now or timezone.now()
+    claimed = _claim(ids, now)
+    outcomes = [(d, *_post(session or requests, d)) for d in claimed]
+    finished = timezone.now()
+    ok: dict[int, list[int]] = {}
+    for delivery, code, error in outcomes:
+        delivery.response_code, delivery.last_error = code, error
+        if not error:
+            ok.setdefault(code, []).append(delivery.pk)
+            delivery.status = DeliveryStatus.DELIVERED
+        elif delivery.attempts >= max_attempts():
+            _give_up(delivery, code, error, finished)
+            delivery.status = DeliveryStatus.FAILED
+        else:
+            delivery.status = DeliveryStatus.PENDING
+            nxt = max(finished, now) + backoff(delivery.attempts)
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.PENDING,
+                response_code=code,
+                last_error=error,
+                next_attempt_at=nxt,
+            )
+            log.warning(
+                "webhook delivery %s to %s attempt %s failed (%s), next at %s",
+                delivery.pk,
+                delivery.subscription.url,
+                delivery.attempts,
+                error,
+                nxt,
+            )
+    if ok:
+        with transaction.atomic():
+            for code, pks in ok.items():
+                WebhookDelivery.objects.filter(pk__in=pks).update(
+                    status=DeliveryStatus.DELIVERED,
+                    response_code=code,
+                    last_error="",
+                    delivered_at=finished,
+                    next_attempt_at=None,
+                )
+    return [d for d, _code, _error in outcomes]
+
+
 def deliver(delivery_id, *, session=None, now=None) -> WebhookDelivery | None:
     """Send one due delivery; returns it afterwards, or ``None`` if it was not due."""
-    now = now or timezone.now()
-    delivery = _claim(delivery_id, now)
-    if delivery is None:
+    if not deliver_batch([delivery_id], session=session, now=now):
         return None
-    code, error = _post(session or requests, delivery)
-    finished = timezone.now()
-    if not error:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.DELIVERED,
-            response_code=code,
-            last_error="",
-            delivered_at=finished,
-            next_attempt_at=None,
-        )
-    elif delivery.attempts >= max_attempts():
-        _give_up(delivery, code, error, finished)
-    else:
-        nxt = max(finished, now) + backoff(delivery.attempts)
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(
-            status=DeliveryStatus.PENDING,
-            response_code=code,
-            last_error=error,
-            next_attempt_at=nxt,
-        )
-        log.warning(
-            "webhook delivery %s to %s attempt %s failed (%s), next at %s",
-            delivery.pk,
-            delivery.subscription.url,
-            delivery.attempts,
-            error,
-            nxt,
-        )
-    delivery.refresh_from_db()
-    return delivery
+    return WebhookDelivery.objects.get(pk=delivery_id)
 
 
 @transaction.atomic
@@ -314,33 +347,50 @@ def _give_up(delivery, code, error, now) -> None:
 def due_delivery_ids(*, now=None, limit: int = 1000) -> list[int]:
     now = now or timezone.now()
     return list(
-        WebhookDelivery.objects.filter(
-            status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING],
-            next_attempt_at__lte=now,
-            subscription__state=SubscriptionState.ACTIVE,
-        )
+        WebhookDelivery.objects.filter(_due(now))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
 
 
+BATCH = 50
+
+
 def deliver_due(*, now=None, limit: int = 1000) -> int:
     """Send every due delivery (first attempts and retries); return how many succeeded."""
     ok = 0
+    ids = due_delivery_ids(now=now, limit=limit)
     with requests.Session() as session:
-        for pk in due_delivery_ids(now=now, limit=limit):
+        for i in range(0, len(ids), BATCH):
             try:
-                delivery = deliver(pk, session=session, now=now)
-            except Exception:  # one broken row must not stop the others
-                log.exception("webhook delivery %s crashed", pk)
+                done = deliver_batch(ids[i : i + BATCH], session=session, now=now)
+            except Exception:  # one broken batch must not stop the others
+                log.exception("webhook deliveries %s crashed", ids[i : i + BATCH])
                 continue
-            if delivery is not None and delivery.status == DeliveryStatus.DELIVERED:
-                ok += 1
+            ok += sum(1 for d in done if d.status == DeliveryStatus.DELIVERED)
     return ok
 
 
+_window = {"second": None}
+
+
 def schedule_due() -> None:
-    """Queue a huey task that sends the due deliveries (called on commit)."""
+    """Queue the huey task that sends due deliveries (called on commit after new events).
+
+    At most twice per second per process: the first call in a one-second window queues the
+    task now and once more one second later, so every delivery committed in the window is
+    picked up by the later run without one task per event. Immediate mode (tests): always.
+    """
+    from huey.contrib.djhuey import HUEY
+
     from ..tasks import deliver_webhooks
 
+    if HUEY.immediate:
+        deliver_webhooks()
+        return
+    second = int(time.monotonic())
+    if _window["second"] == second:
+        return
+    _window["second"] = second
     deliver_webhooks()
+    deliver_webhooks.schedule(delay=1)

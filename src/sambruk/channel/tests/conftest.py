@@ -49,7 +49,7 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with receiver.lock:
-                    receiver.requests.append({"headers": dict(self.headers), "body": body})
+                    receiver.requests.append({"headers": self.headers, "body": body})
                     code = receiver.codes.pop(0) if receiver.codes else 200
                 self.send_response(code)
                 self.send_header("Content-Type", "application/json")
