@@ -186,3 +186,18 @@ def test_mina_sidor_shows_the_decision_to_the_applicant_only(application, worker
         f"beslut-ekonomiskt-bistand-2023-12-{Decision.objects.get().pk}.pdf"
     ]
     assert citizen_case(Citizen("198112189876"), application.case_id) is None
+
+
+def test_reading_the_decision_is_audited_with_the_person(client, application, worker):
+    from sambruk.core.audit.models import AuditEvent
+
+    verified_login(client, worker)
+    client.post(reverse("ekbist:decide", args=[application.pk]), form_data(application))
+    decision = Decision.objects.get()
+    client.get(reverse("ekbist:decision", args=[decision.pk]))
+    client.get(reverse("ekbist:decision_letter", args=[decision.pk]))
+    reads = AuditEvent.objects.filter(
+        action="read", object_type="ekbist.decision", object_id=str(decision.pk)
+    )
+    assert reads.count() == 2
+    assert {e.person_civic_number for e in reads} == {"191212121212"}

@@ -133,6 +133,7 @@ class DecideView(PermissionRequiredMixin, View):
         record_read(
             actor=request.user,
             obj=application,
+            person=_applicant_person(application),
             organisation=application.organisation_id,
             purpose=_("Beslutsunderlag, ekonomiskt bistånd"),
         )
@@ -183,6 +184,12 @@ class DecideView(PermissionRequiredMixin, View):
         )
 
 
+def _applicant_person(application):
+    from sambruk.core.persons.models import Person
+
+    return Person.objects.filter(civic_number=application.applicant).first()
+
+
 def _decision(user, pk) -> Decision:
     decision = (
         Decision.objects.restrict(user, VIEW_DECISION)
@@ -203,6 +210,7 @@ class DecisionDetailView(PermissionRequiredMixin, View):
         record_read(
             actor=request.user,
             obj=decision,
+            person=_applicant_person(decision.application),
             organisation=decision.organisation_id,
             purpose=_("Visning av beslut om ekonomiskt bistånd"),
         )
@@ -219,6 +227,7 @@ class DecisionLetterView(PermissionRequiredMixin, View):
         record_read(
             actor=request.user,
             obj=decision,
+            person=_applicant_person(decision.application),
             organisation=decision.organisation_id,
             purpose=_("Beslutsbrev, ekonomiskt bistånd"),
         )
