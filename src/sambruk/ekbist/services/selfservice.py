@@ -379,27 +379,3 @@ def accept(sub, *, actor, ids) -> int:
         changes={"accepted": sorted(v.pk for v in accepted)},
     )
     return len(accepted)
-
-
-# --- caseworker: provenance ----------------------------------------------------------------
-def provenance(application: Application, user) -> list[FetchedValue]:
-    """The fetched values of a submitted application for the caseworker (read audited)."""
-    from sambruk.core.audit.services import record_read
-
-    from ..roles import VIEW_APPLICATION
-
-    rows = list(
-        FetchedValue.objects.restrict(user, "ekbist.view_fetchedvalue")
-        .filter(application=application)
-        .exclude(application__state=ApplicationState.DRAFT)
-        .order_by("agency", "field")
-    )
-    if rows:
-        record_read(
-            actor=user,
-            obj=application,
-            organisation=application.organisation_id,
-            purpose=_("Självservice: hämtade uppgifter (%(perm)s)") % {"perm": VIEW_APPLICATION},
-            person_civic_number=application.applicant,
-        )
-    return rows

@@ -53,11 +53,12 @@ def selfservice_view(request, token):
             _("Ansökan tillhör en annan person. Logga ut och logga in som rätt person."),
             403,
         )
-    if sub.status != "draft" or subs.is_expired(sub):
+    if sub.status != "draft" or subs.is_expired(sub):  # sent in or expired: eforms says why
+        from django.urls import reverse
+
+        eservice = sub.eservice
         return redirect(
-            hooks.next_page_url(sub, _consent_page(sub))
-            if sub.status == "draft"
-            else f"/e-tjanster/{sub.eservice.organisation.slug}/{sub.eservice.slug}/{token}/"
+            reverse("eforms:resume", args=[eservice.organisation.slug, eservice.slug, token])
         )
     page = _consent_page(sub)
     continue_url = hooks.next_page_url(sub, page)
