@@ -129,7 +129,17 @@ def decision_basis(application: Application) -> Basis:
     applied += [
         (f"other_{n}", label, amount) for n, (label, amount) in enumerate(costs.other, 1) if amount
     ]
-    for (code, label, amount), line in zip(applied, calculation.section("cost"), strict=True):
+    lines = calculation.section("cost")
+    paired = len(lines) == len(applied) and all(
+        (line.requested if line.requested is not None else line.amount) == amount
+        for (_code, _label, amount), line in zip(applied, lines, strict=False)
+    )
+    if not paired:  # the calculation changed its order: refuse rather than mislabel amounts
+        raise DecisionError(
+            _("Beräkningens kostnadsrader stämmer inte med ansökans kostnader."),
+            code="calculation",
+        )
+    for (code, label, amount), line in zip(applied, lines, strict=True):
         items.append(ProposedItem(code, label, amount, line.amount))
     return Basis(calculation=calculation, items=tuple(items))
 

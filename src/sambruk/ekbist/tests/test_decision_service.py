@@ -199,3 +199,18 @@ def test_a_decided_application_cannot_be_decided_again(application, worker):
         do_decide(Application.objects.get(pk=application.pk), actor=worker)
     assert "Beslutad" in str(error.value)
     assert Decision.objects.count() == 1
+
+
+def test_housing_capped_by_the_guideline_is_proposed_partly(kommun, application, worker):
+    from sambruk.ekbist.models import HousingCap, LocalGuideline
+
+    guideline = LocalGuideline.objects.create(organisation=kommun, year=2023, source="KF 2022")
+    HousingCap.objects.create(guideline=guideline, household_size=1, max_amount=5000)
+    basis = decision_basis(application)
+    housing = next(i for i in basis.items if i.code == "housing")
+    assert (housing.applied, housing.proposed) == (6000, 5000)
+    with pytest.raises(DecisionError):  # granting the proposal is a partial decision
+        do_decide(application, actor=worker)
+    decision = do_decide(application, actor=worker, motivation="Hyran över riktlinjen.")
+    assert decision.outcome == Outcome.PARTLY
+    assert decision.items.get(code="housing").granted_amount == 5000
