@@ -152,9 +152,12 @@ class Problem:
 # --- small helpers -------------------------------------------------------------------------
 def kronor(ore: Any) -> int:
     """Öre (the e-form's amount) → whole kronor, half up; ``None``/"" → 0."""
-    if ore in (None, ""):
+    if ore in (None, "") or isinstance(ore, bool):
         return 0
-    value = int(ore)
+    try:
+        value = int(ore)
+    except (TypeError, ValueError):
+        return 0
     return (value + 50) // 100 if value >= 0 else -((-value + 50) // 100)
 
 
@@ -421,6 +424,10 @@ def validate(data: dict) -> list[Problem]:
                 )
             )
         role = member.get("role")
+        if role not in (*_ADULT_ROLES, ROLE_CHILD, ROLE_OTHER_ADULT):
+            problems.append(Problem("hushall", _("Ange vem %(name)s är.") % {"name": name}))
+        if member.get("residence", Residence.FULL) not in {r.value for r in Residence}:
+            problems.append(Problem("hushall", _("Ange hur %(name)s bor.") % {"name": name}))
         if role in _ADULT_ROLES and age is not None and age < 18:
             field = "sokande_pnr" if role == ROLE_APPLICANT else "medsokande_pnr"
             problems.append(

@@ -195,3 +195,56 @@ def test_valid_households_always_reach_the_norm_calculation(rows, rent, incomes)
 def test_kronor_rounds_half_up_symmetrically(ore):
     assert abs(ad.kronor(ore) * 100 - ore) <= 50
     assert ad.kronor(-ore) == -ad.kronor(ore)
+
+
+scalar = st.one_of(st.none(), st.text(max_size=12), st.integers(-(10**6), 10**6), st.booleans())
+row = st.dictionaries(
+    st.sampled_from(
+        [
+            "person_namn",
+            "person_relation",
+            "person_fodd",
+            "person_boende",
+            "person_dagar",
+            "person_skola",
+            "inkomst_person",
+            "inkomst_typ",
+            "inkomst_belopp",
+            "tillgang_varde",
+        ]
+    ),
+    scalar,
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    answers=st.dictionaries(
+        st.sampled_from(
+            [
+                "har_medsokande",
+                "medsokande_pnr",
+                "period",
+                "hyra",
+                "antal_boende",
+                "kostnader",
+                "kostnad_hushallsel",
+                "boendeform",
+            ]
+        ),
+        scalar,
+    ),
+    hushall=st.lists(row, max_size=4),
+    inkomster=st.lists(row, max_size=3),
+)
+def test_any_answers_normalise_and_validate_without_crashing(answers, hushall, inkomster):
+    answers = {**answers, "hushall": hushall, "inkomster": inkomster}
+    if not isinstance(answers.get("kostnader"), list):
+        answers["kostnader"] = []
+    data = ad.from_answers(answers, applicant_civic_number="191212121212")
+    problems = ad.validate(data)
+    assert all(p.message for p in problems)
+    assert ad.applicant(data)["birth_date"] == "1912-12-12"
+    if not problems:  # a household without contradictions always reaches the norm input
+        household, _costs, _incomes = ad.to_norm_input(data)
+        assert household.members[0].adult

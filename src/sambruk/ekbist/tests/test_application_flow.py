@@ -232,3 +232,27 @@ def test_monthly_application_starts_from_last_month(eservice):  # noqa: F811
     follower = Application.objects.get(submission=again)
     assert follower.previous_id == first.pk and follower.kind == "manadsansokan"
     assert follower.period.isoformat() == "2027-01-01"
+
+
+@MAIL
+def test_wrong_person_as_second_signer_leaves_nothing_half_written(eservice, running_smtp):  # noqa: F811
+    first = Client()
+    citizen_login(first, TOLVAN)
+    sub, _loc = start(first, eservice)
+    fill(first, sub, answers())
+    sign_first(first, sub)
+    first.post(url("invite", sub), {"email": "sam@example.se"})  # no personnummer given
+    [mail] = running_smtp.wait_for(1)
+    link = re.search(
+        r"https?://[^/\s]+(/e-tjanster/medsokande/[^/\s]+/)",
+        mail.get_body(preferencelist=("plain",)).get_content(),
+    ).group(1)
+    other = Client()
+    citizen_login(other, 2)  # Sam Samordnare, not the medsökande in the application
+    response = other.get(other.post(link)["Location"])
+    assert response.status_code == 400
+    assert "inte den person som anges i ansökan" in response.text
+    sub.refresh_from_db()
+    assert sub.status == SubmissionStatus.AWAITING_SIGNATURE and sub.case_id is None
+    assert sub.signatures.count() == 1
+    assert not Case.objects.exists() and not Application.objects.exists()
