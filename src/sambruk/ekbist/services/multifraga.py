@@ -50,7 +50,7 @@ LEGAL_BASIS = "11 kap. 11 § socialtjänstlagen (2001:453); förordning (2008:97
 AGENCIES = t.AGENCIES
 MAX_MONTHS = 24
 MAX_PURPOSE = 200  # the audit event's purpose and SSBTEK's syfte
-DEFAULT_PARALLEL = 16
+DEFAULT_PARALLEL = 32  # threads per query (SSBTEK_MAX_PARALLEL); 4 persons × 7 = 28 calls
 
 ROLE_LABELS = {
     ad.ROLE_APPLICANT: "Sökande",

@@ -13,18 +13,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sambruk.core.audit.services import record_read
 from sambruk.ekbist import application_data as ad
 from sambruk.ekbist.models import Application, MultifragaQuery
-from sambruk.ekbist.norm import NeedCalculation, NormError
+from sambruk.ekbist.norm import Guideline, NeedCalculation, NormError, calculate_need
 from sambruk.ekbist.roles import VIEW_MULTIFRAGA
 from sambruk.ekbist.ssbtek.types import AGENCY_NAMES
 
 from . import application as app_services
 from .multifraga import may_run, queries_for
-from .norm import guideline_for, need_for
+from .norm import guideline_for, norm_table
 
 PURPOSE = "Handläggning av ekonomiskt bistånd (översikt över ansökan)"
 
@@ -138,23 +139,32 @@ def _assets(data: dict) -> list[dict]:
     ]
 
 
-def calculation_for(application: Application) -> tuple[NeedCalculation | None, str]:
-    """The need calculation of the application, or ``(None, Swedish message)``."""
+def calculation_for(
+    application: Application, guideline: Guideline | None = None
+) -> tuple[NeedCalculation | None, str]:
+    """The need calculation of the application, or ``(None, Swedish message)``.
+
+    ``guideline``: the kommun's guideline for the year when the caller has read it already.
+    """
     try:
         household, costs, incomes = ad.to_norm_input(application.data or {})
         year = application.period.year
-        return (
-            need_for(year, household, costs, incomes, organisation=application.organisation),
-            "",
-        )
+        if guideline is None:
+            guideline = guideline_for(application.organisation, year)
+        return calculate_need(norm_table(year), household, costs, incomes, guideline=guideline), ""
     except NormError as exc:
         return None, str(exc)
     except (ValueError, TypeError, KeyError) as exc:
         return None, _("Ansökans uppgifter kan inte räknas på: %(error)s") % {"error": exc}
 
 
+@transaction.atomic
 def application_overview(application: Application, user) -> Overview:
-    """Everything the overview page shows; audited reads of the applicant and medsökande."""
+    """Everything the overview page shows; audited reads of the applicant and medsökande.
+
+    One transaction: the audit events are written together with (or not at all without) the
+    page's reads.
+    """
     from sambruk.core.authz.permissions import has_perm
 
     view = app_services.application_for_viewer(application, user, purpose=PURPOSE)
@@ -167,8 +177,8 @@ def application_overview(application: Application, user) -> Overview:
             purpose=PURPOSE,
         )
     data = view["data"]
-    calculation, error = calculation_for(application)
     guideline = guideline_for(application.organisation, application.period.year)
+    calculation, error = calculation_for(application, guideline)
     may_view = has_perm(user, VIEW_MULTIFRAGA, application.organisation_id)
     queries = []
     if may_view:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import View
@@ -15,6 +16,12 @@ from ..services.overview import application_overview
 
 class ApplicationOverviewView(PermissionRequiredMixin, View):
     required_permission = VIEW_APPLICATION
+
+    def dispatch(self, request, *args, **kwargs):
+        # The page checks several permissions: read the memberships once (as the workspace).
+        if getattr(request.user, "is_authenticated", False):
+            prefetch_related_objects([request.user], "memberships__orgunit")
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk):
         application = get_object_or_404(
