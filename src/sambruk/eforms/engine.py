@@ -380,14 +380,23 @@ def missing_answers(
 
 
 def resolve_prefill(
-    schema: dict, context: PrefillContext, *, registry: PrefillRegistry | None = None
+    schema: dict,
+    context: PrefillContext,
+    *,
+    registry: PrefillRegistry | None = None,
+    readonly_only: bool = False,
 ) -> dict:
-    """Prefilled values by field name (values a source cannot give, or invalid, are left out)."""
+    """Prefilled values by field name (values a source cannot give, or invalid, are left out).
+
+    ``readonly_only``: only the read-only fields (what ``clean_page`` needs on every save).
+    """
     registry = registry or global_registry
     values = {}
     for ref in field_map(schema).values():
         source = ref.field.get("prefill")
         if not source or ref.group is not None:
+            continue
+        if readonly_only and not ref.field.get("readonly"):
             continue
         value = registry.resolve(source, context)
         if is_empty(value):

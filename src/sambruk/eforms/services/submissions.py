@@ -260,7 +260,7 @@ def prefill_for(sub: Submission, user) -> dict:
             and ref.field["name"] in stored
         }
     context = PrefillContext.for_user(user, organisation=sub.eservice.organisation)
-    return resolve_prefill(schema_of(sub), context)
+    return resolve_prefill(schema_of(sub), context, readonly_only=True)
 
 
 @transaction.atomic
