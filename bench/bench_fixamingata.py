@@ -432,6 +432,31 @@ def submission_rate(config, n, rng, *, warm=True) -> tuple[float, list[float]]:
     return n / (time.perf_counter() - start), timings
 
 
+def _submission_child(job):
+    config, n, seed = job
+    from django.db import connections
+
+    connections.close_all()  # never share the parent's connection
+    try:
+        return submission_rate(config, n, random.Random(seed))
+    finally:
+        connections.close_all()
+
+
+def parallel_submission_rate(config, n, procs) -> tuple[float, list[float]]:
+    """``procs`` processes (forked after setup) submitting ``n`` reports in all; the rate is
+    the sum of the processes' rates (they run side by side)."""
+    import multiprocessing
+
+    from django.db import connections
+
+    connections.close_all()
+    jobs = [(config, n // procs, 1000 + i) for i in range(procs)]
+    with multiprocessing.get_context("fork").Pool(procs) as pool:
+        results = pool.map(_submission_child, jobs)
+    return sum(r for r, _t in results), [t for _r, ts in results for t in ts]
+
+
 #: Where a submission's time goes (cumulative per submission, measured under cProfile).
 PROFILE_PARTS = [
     ("submit_report (total)", "fixamingata/services/reports.py", "submit_report"),
@@ -440,9 +465,6 @@ PROFILE_PARTS = [
     ("  of which case setup (ensure_case_setup)", "fixamingata/casesetup.py", "ensure_case_setup"),
     ("  of which do_create", "cases/services/lifecycle.py", "do_create"),
     ("case event subscribers (on commit)", "cases/events.py", "dispatch"),
-    ("  of which search reindex", "cases/search.py", "reindex_case"),
-    ("  of which search reindex (event)", "cases/search.py", "reindex_for_event"),
-    ("  of which rules on case.created", "cases/rules.py", "run_rules"),
     ("delivery scheduling", "fixamingata/delivery.py", "schedule_delivery"),
     ("  of which huey enqueue", "huey/api.py", "enqueue"),
     ("audit records", "core/audit/services.py", "record"),
@@ -529,6 +551,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--max-seconds", type=float, default=60)
     parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--submit-procs", type=int, default=2, help="parallel submitters")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", type=int, default=50, help="submissions to profile (0: none)")
     args = parser.parse_args()
@@ -580,6 +603,10 @@ def main() -> None:
     rate, s_ms = submission_rate(config, args.submissions, rng)
     s_raw = raw_insert_ms(config, 300)
     rows.append(("submit_report (case + delivery scheduled)", s_ms, s_raw, rate))
+    if args.submit_procs > 1:
+        print(f"submission, {args.submit_procs} processes: {load()}")
+        p_rate, p_ms = parallel_submission_rate(config, args.submissions, args.submit_procs)
+        rows.append((f"submit_report ({args.submit_procs} processes)", p_ms, s_raw, p_rate))
 
     print(f"\n{'scenario':<44} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'raw SQL p50':>11} "
           f"{'ratio':>6} {'per s':>7}")  # fmt: skip
