@@ -74,7 +74,8 @@ def build_definition(attachments=None) -> dict:
                     {
                         "type": "yesno",
                         "name": "skyddad",
-                        "label": "Du har skyddade personuppgifter",
+                        "label": "Skyddade personuppgifter enligt folkbokföringen",
+                        "hint": "Uppgiften hämtas från folkbokföringen och kan inte ändras här.",
                         "prefill": "plugin:ekbist.skyddad",
                         "readonly": True,
                     },
