@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambruk.cases.services import citizen as case_access
-from sambruk.core.audit.services import record, record_read, record_reads
+from sambruk.core.audit.services import record, record_read
 from sambruk.eforms.queries import drafts_for, submitted_for
 
 from . import shadow
@@ -54,10 +56,32 @@ def overview(user) -> Overview:
         submissions=submitted_for(user),
     )
     if cases:
-        record_reads(actor=user, objects=cases, purpose=PURPOSE)
+        audit_list_read(user, cases)
+    link = reverse("portal:case", args=[0])[:-2]  # "/mina-sidor/arende/"
+    origins = case_access.origin_labels()
+    for case in cases:  # computed once here instead of per row in the template
+        case.portal_url = f"{link}{case.pk}/"
+        case.origin_label = origins.get(case.origin, case.origin)
+        case.changed_on = timezone.localdate(case.updated_at).isoformat()
     for item in shadows:
         audit_shadow_read(user, item)
     return result
+
+
+def audit_list_read(user, cases) -> None:
+    """One read event for the list, naming every case shown (ids and organisations)."""
+    record_read(
+        actor=user,
+        object_type="cases.case",
+        object_id="mina-sidor",
+        object_repr=_("Mina sidor: lista med %(n)s ärenden") % {"n": len(cases)},
+        person_civic_number=user.civic_number,
+        purpose=PURPOSE,
+        changes={
+            "cases": [c.pk for c in cases],
+            "organisations": sorted({c.organisation_id for c in cases}),
+        },
+    )
 
 
 def audit_shadow_read(user, item) -> None:

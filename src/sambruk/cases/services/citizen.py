@@ -40,6 +40,7 @@ from ..models import (
     LogKind,
     Message,
     MessageChannel,
+    Origin,
     ParticipantKind,
 )
 from ..predicates import require_active
@@ -63,15 +64,40 @@ class Citizen:
         )
 
     def contact_q(self, prefix: str = "") -> Q | None:
+        from sambruk.core.persons.models import Person
+
         q = Q()
         if self.civic_number:
-            q |= Q(**{f"{prefix}person__civic_number": self.civic_number})
+            # The person's id first (unique civic number), so the contacts are found through
+            # the index on ``person_id`` instead of a join over every contact.
+            person = Person.objects.filter(civic_number=self.civic_number).values("pk")
+            q |= Q(**{f"{prefix}person_id__in": person})
         for email in self.emails:
             q |= Q(**{f"{prefix}email__iexact": email})
         return q if q else None
 
 
 # --- reads -------------------------------------------------------------------------------
+#: What a citizen's case list and case page read of a case (no search document, no notes).
+LIST_FIELDS = (
+    "id",
+    "organisation__name",
+    "organisation__slug",
+    "case_type__name",
+    "status__name",
+    "status__kind",
+    "reference",
+    "title",
+    "state",
+    "origin",
+    "removed",
+    "is_draft",
+    "created_at",
+    "updated_at",
+    "closed_at",
+)
+
+
 def cases_for_citizen(citizen: Citizen):
     """Every case the citizen is a contact on (open and closed), newest change first."""
     q = citizen.contact_q()
@@ -81,8 +107,14 @@ def cases_for_citizen(citizen: Citizen):
     return (
         Case.objects.filter(pk__in=ids, is_draft=False, removed=False)
         .select_related("case_type", "status", "organisation")
+        .only(*LIST_FIELDS)
         .order_by("-updated_at", "-pk")
     )
+
+
+def origin_labels() -> dict[str, str]:
+    """``{origin code: label}`` in the active language (where a case came in from)."""
+    return {code: str(label) for code, label in Origin.choices}
 
 
 def citizen_case(citizen: Citizen, pk) -> Case | None:
