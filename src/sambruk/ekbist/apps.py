@@ -11,7 +11,7 @@ class EkbistConfig(AppConfig):
         from sambruk.core.web.modules import ModuleEntry, register_module
 
         # riksnorm reference loader, roles, the e-application's demo loader
-        from . import demo, demo_finance, norm_data, roles  # noqa: F401
+        from . import demo, demo_finance, demo_norm, norm_data, roles  # noqa: F401
         from .services import application  # noqa: F401  (prefill plugin, eforms hooks)
 
         # Staff start page: payments (ekonomiassistent) and monthly statistics.
