@@ -65,7 +65,7 @@ def store(raw: bytes, *, envelope_from: str, recipients: list[str], peer: str = 
             recipients=[str(r)[:320] for r in recipients][:100],
             peer=(peer or "")[:100],
         )
-    log.info(
+    log.debug(
         "inbound mail %s stored: %d bytes from %r to %r",
         mail.pk,
         mail.size,

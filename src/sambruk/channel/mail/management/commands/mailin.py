@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, host=None, port=None, workers=None, processes=None, **options):
         from django.db import connections
 
+        # aiosmtpd logs every SMTP command at INFO; our own log says what happened to a mail.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         connections.close_all()  # worker processes open their own
         controller = make_controller(host=host, port=port, workers=workers, processes=processes)
         stop = threading.Event()
