@@ -110,8 +110,15 @@ def iter_fields(schema: dict, *, with_groups: bool = True) -> Iterator[FieldRef]
                     yield FieldRef(p, i, sub, group=field, sub_index=s)
 
 
-def field_map(schema: dict) -> dict[str, FieldRef]:
+def _build_field_map(schema: dict) -> dict[str, FieldRef]:
     return {ref.field["name"]: ref for ref in iter_fields(schema) if ref.field.get("name")}
+
+
+def field_map(schema: dict) -> dict[str, FieldRef]:
+    """Field name → :class:`FieldRef` (kept per cached immutable version; do not mutate)."""
+    from .compiled import field_map_for
+
+    return field_map_for(schema, _build_field_map)
 
 
 def condition_fields(condition) -> Iterator[dict]:

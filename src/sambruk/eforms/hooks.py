@@ -57,6 +57,8 @@ def register_signers(code: str, fn: Callable) -> Callable:
 
 
 def signers_needed(sub) -> int | None:
+    if not _SIGNERS:
+        return None
     fn = _SIGNERS.get(form_code(sub))
     return fn(sub) if fn is not None else None
 
@@ -65,14 +67,22 @@ def form_code(sub) -> str:
     return sub.form_version.definition.code
 
 
+# The hooks run on every page request: when no module registered any (or none at all of a
+# kind), the definition is not even looked at (no query on the citizen's hot path).
+
+
 def problems(sub, answers: dict, page_index: int | None) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
+    if not _VALIDATORS:
+        return found
     for fn in _VALIDATORS.get(form_code(sub), ()):
         found.extend(fn(sub, answers, page_index) or [])
     return found
 
 
 def after_page(request, sub, page_index: int) -> str | None:
+    if not _AFTER_PAGE:
+        return None
     for fn in _AFTER_PAGE.get(form_code(sub), ()):
         url = fn(request, sub, page_index)
         if url:
@@ -81,6 +91,8 @@ def after_page(request, sub, page_index: int) -> str | None:
 
 
 def on_submit(sub) -> None:
+    if not _SUBMIT:
+        return
     for fn in _SUBMIT.get(form_code(sub), ()):
         fn(sub)
 
