@@ -18,14 +18,13 @@ import concurrent.futures
 import functools
 import logging
 import multiprocessing
-import os
 import threading
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import close_old_connections
 
-from . import routing, services
+from . import routing, services, worker
 
 log = logging.getLogger(__name__)
 
@@ -39,22 +38,6 @@ def _db_call(func, *args, **kwargs):
         return func(*args, **kwargs)
     finally:
         close_old_connections()
-
-
-def _init_child() -> None:
-    """A processing worker process (``MAILIN_PROCESSES``): its own Django and connections."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sambruk.settings")
-    django.setup()
-
-
-def _process_in_child(pk) -> None:
-    _db_call(services.process, pk)
-
-
-def _process_pending_in_child() -> None:
-    _db_call(services.process_pending)
 
 
 class MailinHandler:
@@ -75,9 +58,9 @@ class MailinHandler:
         self.store_pool = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="mailin-db")
         if processes > 0:
             self.process_pool = concurrent.futures.ProcessPoolExecutor(
-                processes, mp_context=multiprocessing.get_context("spawn"), initializer=_init_child
+                processes, mp_context=multiprocessing.get_context("spawn"), initializer=worker.init
             )
-            self._run, self._pending_job = _process_in_child, _process_pending_in_child
+            self._run, self._pending_job = worker.process, worker.process_pending
         else:
             self.process_pool = concurrent.futures.ThreadPoolExecutor(
                 workers, thread_name_prefix="mailin-work"
@@ -123,7 +106,10 @@ class MailinHandler:
             log.exception("mailin: could not store a mail from %r", envelope.mail_from)
             return "451 4.3.0 Temporary failure, please try again later"
         if self.process:
-            self.submit(mail.pk)
+            try:
+                self.submit(mail.pk)
+            except Exception:  # noqa: BLE001 - stored: the periodic task processes it later
+                log.exception("mailin: could not hand mail %s to a worker", mail.pk)
         return f"250 2.0.0 OK: queued as {mail.pk}"
 
     def submit(self, pk) -> concurrent.futures.Future:
