@@ -139,24 +139,19 @@ def catch_up(window: dt.timedelta = CATCH_UP_WINDOW) -> int:
     from sambruk.cases.queries import stored_events_since
 
     since = timezone.now() - window
+    published = FeedEntry.objects.filter(at__gte=since, case_event_id__isnull=False).values(
+        "case_event_id"
+    )
+    missing = stored_events_since(since).exclude(pk__in=published)
     count = 0
     batch: list = []
-    for event in stored_events_since(since).iterator(chunk_size=2000):
+    for event in missing.iterator(chunk_size=2000):
         batch.append(event)
         if len(batch) >= 2000:
-            count += _publish_missing(batch)
+            count += len(publish_events(batch))
             batch = []
     if batch:
-        count += _publish_missing(batch)
+        count += len(publish_events(batch))
     if count:
         log.warning("feed catch-up published %s case events that had been missed", count)
     return count
-
-
-def _publish_missing(events) -> int:
-    ids = [e.pk for e in events]
-    done = set(
-        FeedEntry.objects.filter(case_event_id__in=ids).values_list("case_event_id", flat=True)
-    )
-    missing = [e for e in events if e.pk not in done]
-    return len(publish_events(missing)) if missing else 0

@@ -136,10 +136,15 @@ def test_other_organisation_sees_nothing(kommun, api_for, django_capture_on_comm
     assert _page(api_for(OrganisationFactory()))["results"] == []
 
 
-def test_catch_up_publishes_events_whose_subscriber_never_ran(kommun, api_for):
+def test_catch_up_publishes_events_whose_subscriber_never_ran(
+    kommun, api_for, django_capture_on_commit_callbacks
+):
+    _cases(kommun, 1, django_capture_on_commit_callbacks)  # published by the subscriber
     # Without executing on-commit callbacks the subscriber never runs (a worker "died").
-    CaseFactory(queue=kommun.queue, actor=kommun.worker)
-    assert FeedEntry.objects.count() == 0
+    missed = CaseFactory(queue=kommun.queue, actor=kommun.worker)
+    assert FeedEntry.objects.count() == 1
     assert catch_up() == 1
     assert catch_up() == 0
-    assert [x["name"] for x in _page(api_for(kommun.org))["results"]] == ["case.created"]
+    results = _page(api_for(kommun.org))["results"]
+    assert [(x["seq"], x["name"]) for x in results] == [(1, "case.created"), (2, "case.created")]
+    assert results[1]["case_id"] == missed.pk
