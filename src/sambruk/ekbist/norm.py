@@ -340,14 +340,14 @@ _LINE_TEXTS = {
     **{f"note:{key}": text for key, text in _NOTES.items()},
     **{f"cost:{key}": text for key, text in COST_LABELS.items()},
 }
-_TEXT_CACHE: dict[str | None, dict[str, str]] = {}
+_TEXT_CACHE: dict[str | None, dict] = {}  # language -> texts (and cached child labels)
 
 _RULE_PART_TIME = f"{RULES['personal']}; {RULES['part_time']}"
 _RULE_OVER7 = f"{RULES['common']}; {RULES['over7']}"
 _COST_NAMES = tuple(COST_LABELS)
 
 
-def _texts() -> dict[str, str]:
+def _texts() -> dict:
     """The line texts in the active language (translated on first use of the language)."""
     language = get_language()
     texts = _TEXT_CACHE.get(language)
@@ -357,39 +357,58 @@ def _texts() -> dict[str, str]:
     return texts
 
 
+def _child_label(texts: dict, age: int, note_key: str) -> str:
+    """ "Barn, 4 år (lunch i förskola/skola)", cached per language (in ``texts``)."""
+    key = ("child", age, note_key)
+    label = texts.get(key)
+    if label is None:
+        label = texts["child"] % {"age": age}
+        if note_key:
+            label = f"{label} ({texts['note:' + note_key]})"
+        texts[key] = label
+    return label
+
+
 def _norm_lines(
-    table: NormTable, household: Household, params: NormParameters, texts: dict[str, str]
-):
+    table: NormTable, household: Household, params: NormParameters, texts: dict, lines: list
+) -> tuple[int, int]:
+    """Append the norm lines to ``lines``; return (household size, norm total)."""
     adults = _validate(household, params)
     rule_personal = RULES["personal"]
     if len(adults) == 1:
-        lines = [Line("norm", texts["single"], table.adult_single, rule_personal)]
+        total = table.adult_single
+        lines.append(Line("norm", texts["single"], total, rule_personal))
     else:
-        lines = [Line("norm", texts["couple"], table.adults_couple, rule_personal)]
+        total = table.adults_couple
+        lines.append(Line("norm", texts["couple"], total, rule_personal))
     size = len(adults)
     full_days = params.days_in_month
     for member in household.members:
         if member.adult:
             continue
         amount, note_key = table._personal(member.age, member.school_lunch)
-        note = texts["note:" + note_key] if note_key else ""
-        label = member.label or texts["child"] % {"age": member.age}
         residence = member.residence
         if residence == Residence.FULL:
-            rule = rule_personal
-            counts = True
-        else:
-            days = _days(member, params)
-            amount = _round(Decimal(amount) * days / full_days)
-            kind = texts["vaxelvis"] if residence == Residence.VAXELVIS else texts["umgange"]
-            part = texts["days"] % {"kind": kind, "days": days, "month": full_days}
-            note = f"{note}, {part}" if note else part
-            rule = _RULE_PART_TIME
-            counts = _counts_in_size(member, params)
-        if note:
-            label = f"{label} ({note})"
-        lines.append(Line("norm", label, amount, rule))
-        if counts:
+            if member.label:
+                label = member.label
+                if note_key:
+                    label = f"{label} ({texts['note:' + note_key]})"
+            else:
+                label = _child_label(texts, member.age, note_key)
+            lines.append(Line("norm", label, amount, rule_personal))
+            total += amount
+            size += 1
+            continue
+        days = _days(member, params)
+        amount = _round(Decimal(amount) * days / full_days)
+        kind = texts["vaxelvis"] if residence == Residence.VAXELVIS else texts["umgange"]
+        note = texts["days"] % {"kind": kind, "days": days, "month": full_days}
+        if note_key:
+            note = f"{texts['note:' + note_key]}, {note}"
+        label = member.label or texts["child"] % {"age": member.age}
+        lines.append(Line("norm", f"{label} ({note})", amount, _RULE_PART_TIME))
+        total += amount
+        if _counts_in_size(member, params):
             size += 1
 
     total_size = size + household.other_residents
@@ -408,13 +427,14 @@ def _norm_lines(
         rule = f"{rule}; {RULES['shared']}"
         label = texts["shared"] % {"label": label, "size": size, "total": total_size}
     lines.append(Line("norm", label, common, rule))
-    return lines, size
+    return size, total + common
 
 
 def _cost_lines(
-    costs: Costs, size: int, guideline: Guideline | None, texts: dict[str, str]
-) -> list[Line]:
-    lines: list[Line] = []
+    costs: Costs, size: int, guideline: Guideline | None, texts: dict, lines: list
+) -> int:
+    """Append the cost lines to ``lines``; return their total."""
+    total = 0
     rule_outside = RULES["outside"]
     for name in _COST_NAMES:
         amount = getattr(costs, name)
@@ -435,32 +455,35 @@ def _cost_lines(
                         requested=amount,
                     )
                 )
+                total += cap
                 continue
         lines.append(Line("cost", label, amount, rule_outside))
+        total += amount
     for label, amount in costs.other:
         _check_amount(label, amount)
         if amount:
             lines.append(Line("cost", label, amount, rule_outside))
-    return lines
+            total += amount
+    return total
 
 
 def _calculate(table, household, costs, incomes, guideline, params, texts) -> NeedCalculation:
-    norm, size = _norm_lines(table, household, params, texts)
-    cost = _cost_lines(costs, size, guideline, texts)
-    income = []
+    lines: list[Line] = []
+    size, norm_total = _norm_lines(table, household, params, texts, lines)
+    costs_total = _cost_lines(costs, size, guideline, texts, lines)
+    income_total = 0
     rule_income = RULES["income"]
     for item in incomes:
-        _check_amount(item.label, item.amount)
-        if item.amount:
-            income.append(Line("income", item.label, item.amount, rule_income))
-    norm_total = sum(x.amount for x in norm)
-    costs_total = sum(x.amount for x in cost)
-    income_total = sum(x.amount for x in income)
+        amount = item.amount
+        _check_amount(item.label, amount)
+        if amount:
+            lines.append(Line("income", item.label, amount, rule_income))
+            income_total += amount
     balance = norm_total + costs_total - income_total
     return NeedCalculation(
         year=table.year,
         household_size=size + household.other_residents,
-        lines=tuple(norm + cost + income),
+        lines=tuple(lines),
         norm_total=norm_total,
         costs_total=costs_total,
         income_total=income_total,
