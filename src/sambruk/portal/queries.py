@@ -117,7 +117,11 @@ def case_view(user, pk) -> CaseView | None:
         log=list(case_access.visible_log(case)),
         attachments=list(case_access.visible_attachments(case)),
         conversations=case_access.citizen_conversations(citizen, case),
-        submissions=[s for s in submitted_for(user) if s.case_id == case.pk],
+        submissions=(
+            [s for s in submitted_for(user) if s.case_id == case.pk]
+            if case.origin == "web_form"  # only e-service cases have a submitted form
+            else []
+        ),
         can_reply=case.is_active,
     )
 
