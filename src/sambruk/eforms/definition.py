@@ -121,6 +121,11 @@ def field_map(schema: dict) -> dict[str, FieldRef]:
     return field_map_for(schema, _build_field_map)
 
 
+def has_file_fields(schema: dict) -> bool:
+    """Does the form have a file upload (else a submission has no files to look up)?"""
+    return any(ref.field.get("type") == "file" for ref in field_map(schema).values())
+
+
 def condition_fields(condition) -> Iterator[dict]:
     """The leaf conditions of a (possibly combined) condition."""
     if not isinstance(condition, dict):

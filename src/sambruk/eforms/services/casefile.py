@@ -64,7 +64,7 @@ def _person_contact(user, role: str) -> dict | None:
     return {"person": person, "role": role}
 
 
-def contacts(sub: Submission) -> list[dict]:
+def contacts(sub: Submission, signatures: list | None = None) -> list[dict]:
     email, phone = _answer_of_type(sub, "email"), _answer_of_type(sub, "phone")
     first = _person_contact(sub.user, _("Sökande"))
     rows = []
@@ -75,7 +75,9 @@ def contacts(sub: Submission) -> list[dict]:
         rows.append(
             {"name": _name_answer(sub), "email": email, "phone": phone, "role": _("Avsändare")}
         )
-    second = sub.signatures.filter(role=SignerRole.SECOND).select_related("signer").first()
+    if signatures is None:
+        signatures = list(sub.signatures.select_related("signer"))
+    second = next((s for s in signatures if s.role == SignerRole.SECOND), None)
     if second is not None:
         row = _person_contact(second.signer, _("Medsökande"))
         if row is not None:
@@ -88,7 +90,10 @@ def create_case(sub: Submission):
     from sambruk.cases.services.attachments import do_add_attachment
 
     eservice = sub.eservice
-    person_rows = contacts(sub)
+    from .signing import submission_files
+
+    signatures = list(sub.signatures.select_related("signer"))  # once: contacts + form data
+    person_rows = contacts(sub, signatures)
     if sub.user_id and person_rows and person_rows[0].get("person") is not None:
         sub.person = person_rows[0]["person"]
         sub.save(update_fields=["person"])
@@ -121,13 +126,13 @@ def create_case(sub: Submission):
                     "method": s.method,
                     "hash": s.content_hash,
                 }
-                for s in sub.signatures.all()
+                for s in signatures
             ],
         },
         submitted_by=sub.user,
     )
     system = SystemActor(_("E-tjänst: %(name)s") % {"name": localise(eservice.name)})
-    for row in sub.files.all().order_by("pk"):
+    for row in submission_files(sub):
         with row.file.open("rb") as handle:
             do_add_attachment(
                 case, actor=system, uploaded_file=File(handle, name=row.original_name)

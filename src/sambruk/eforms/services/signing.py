@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.notifications.services import queue_email
 
+from ..definition import has_file_fields
 from ..engine import build_summary
 from ..models import (
     Signature,
@@ -48,10 +49,15 @@ def invitation_days() -> int:
     return int(getattr(settings, "EFORMS_INVITATION_DAYS", 14))
 
 
+def submission_files(sub: Submission) -> list:
+    """The submission's files in upload order (no query when the form has no file field)."""
+    if not has_file_fields(sub.form_version.schema):
+        return []
+    return list(sub.files.all().order_by("pk"))
+
+
 def canonical_content(sub: Submission) -> str:
-    files = sorted(
-        (f.field_name, f.original_name, f.sha256) for f in sub.files.all().order_by("pk")
-    )
+    files = sorted((f.field_name, f.original_name, f.sha256) for f in submission_files(sub))
     return json.dumps(
         {
             "eservice": sub.eservice_id,

@@ -25,7 +25,7 @@ from ..queries import catalogue, drafts_for
 from ..rendering import render_error_summary, render_page
 from ..services import receipts
 from ..services import submissions as subs
-from ..services.signing import effective_signing
+from ..services.signing import effective_signing, submission_files
 
 SESSION_ORDER = "eforms_sign_order"
 
@@ -339,7 +339,8 @@ def summary_view(request, org, slug, token):
 
 
 def _render_summary(request, sub, error=""):
-    first_signed = sub.signatures.filter(role=SignerRole.FIRST).exists()
+    needs_signing = sub.eservice.needs_signing
+    first_signed = needs_signing and sub.signatures.filter(role=SignerRole.FIRST).exists()
     pages = subs.visible_pages(sub)
     return render(
         request,
@@ -348,10 +349,10 @@ def _render_summary(request, sub, error=""):
             "sub": sub,
             "eservice": sub.eservice,
             "sections": build_summary(sub.form_version.schema, sub.data, language=sub.language),
-            "files": list(sub.files.all()),
+            "files": submission_files(sub),
             "error": error,
             "missing": subs.missing_answers(sub.form_version.schema, sub.data),
-            "needs_signing": sub.eservice.needs_signing,
+            "needs_signing": needs_signing,
             "two_signers": effective_signing(sub) == Signing.TWO,
             "first_signed": first_signed,
             "awaiting": sub.status == SubmissionStatus.AWAITING_SIGNATURE,
