@@ -125,6 +125,29 @@ def _load_categories(bodies: list[Body]) -> list[Category]:
     return [c for c in cats if c.pk in keep]
 
 
+def report_labels() -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """({category id: (service_code, name)}, {body id: name}) of every category and body,
+    for Open311 lists: looked up in Python instead of joined in each list query (the join
+    hashed the whole category table for every request)."""
+    return _cached(("labels",), _load_labels)
+
+
+def fresh_report_labels() -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """:func:`report_labels` reloaded now (a category made in another process)."""
+    labels = _load_labels()
+    with _lock:
+        _cache[("labels",)] = (time.monotonic() + CACHE_SECONDS, labels)
+    return labels
+
+
+def _load_labels():
+    categories = {
+        pk: (code, name) for pk, code, name in Category.objects.values_list("pk", "code", "name")
+    }
+    bodies = dict(Body.objects.values_list("pk", "name"))
+    return categories, bodies
+
+
 def categories_for_kommun(kommun: Organisation) -> list[Category]:
     """Categories offered anywhere in ``kommun`` (also the Open311 service list)."""
     return categories_for_bodies(bodies_for_kommun(kommun))

@@ -97,8 +97,8 @@ def discovery(changeset: datetime) -> dict:
     }
 
 
-#: The plain columns a request list reads with ``values()`` (joins only category and body:
-#: both small); :func:`..queries.request_values` adds ``created``, ``updated`` and
+#: The plain columns a request list reads with ``values()`` (no joins: category and body
+#: names come from :func:`..routing.report_labels`); :func:`..queries.request_values` adds ``created``, ``updated`` and
 #: ``closed`` (ISO text on PostgreSQL, datetimes elsewhere), ``media`` (the first of
 #: ``media_urls``), ``photo`` (the first photo's file) and ``note`` (the latest public staff
 #: note) in the same query.
@@ -108,9 +108,8 @@ REQUEST_FIELDS = (
     "state",
     "title",
     "detail",
-    "category__code",
-    "category__name",
-    "body__name",
+    "category_id",
+    "body_id",
     "address_string",
     "lat",
     "lon",
@@ -134,8 +133,10 @@ def photo_url(name: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute(url)
 
 
-def request_row(row: dict) -> dict:
-    """One ``request`` from a :func:`..queries.request_values` row."""
+def request_row(row: dict, categories: dict, bodies: dict) -> dict:
+    """One ``request`` from a :func:`..queries.request_values` row; ``categories`` and
+    ``bodies`` as from :func:`..routing.report_labels`."""
+    code, name = categories[row["category_id"]]
     state = row["state"]
     status = "closed" if state in _CLOSED else "open"
     photo = row["photo"]
@@ -146,10 +147,10 @@ def request_row(row: dict) -> dict:
         "service_request_id": row["service_request_id"] or str(row["pk"]),
         "status": status,
         "status_notes": note[:MAX_DESCRIPTION] if note else None,
-        "service_name": row["category__name"],
-        "service_code": row["category__code"],
+        "service_name": name,
+        "service_code": code,
         "description": description[:MAX_DESCRIPTION],
-        "agency_responsible": row["body__name"],
+        "agency_responsible": bodies.get(row["body_id"]),
         "service_notice": None,
         "requested_datetime": _iso_of(row["created"]),
         "updated_datetime": _iso_of(

@@ -22,7 +22,12 @@ from ..models import (
     Report,
     Update,
 )
-from ..routing import categories_for_kommun, category_for_service_code
+from ..routing import (
+    categories_for_kommun,
+    category_for_service_code,
+    fresh_report_labels,
+    report_labels,
+)
 from ..states import _EXTENDED, state_from_open311
 from . import formatters
 from .errors import BadRequest, NotFound
@@ -144,12 +149,17 @@ def request_values(qs):
 
 def build_requests(params: Params, rows: list[dict]) -> list[dict]:
     """Requests from :func:`request_values` rows (no further queries)."""
+    if not rows:
+        return []
+    categories, bodies = report_labels()
+    if any(r["category_id"] not in categories or r["body_id"] not in bodies for r in rows):
+        categories, bodies = fresh_report_labels()  # made in another process just now
     decorators = [d for d in (hook(params) for hook in REQUEST_DECORATORS) if d is not None]
     if not decorators:
-        return [formatters.request_row(row) for row in rows]
+        return [formatters.request_row(row, categories, bodies) for row in rows]
     result = []
     for row in rows:
-        item = formatters.request_row(row)
+        item = formatters.request_row(row, categories, bodies)
         for decorate in decorators:
             decorate(row, item)
         result.append(item)
