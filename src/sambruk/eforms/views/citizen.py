@@ -51,17 +51,25 @@ def _eservice(org: str, slug: str) -> EService:
     )
 
 
+_DRAFT_URLS = ("summary", "sign", "invite", "receipt", "saved", "resume", "version")
+
+
+class _DraftUrls(dict):
+    """The draft's URLs by name, each reversed on first use (a page needs two or three)."""
+
+    def __init__(self, sub):
+        super().__init__()
+        self.args = [sub.eservice.organisation.slug, sub.eservice.slug, sub.draft_token]
+
+    def __missing__(self, name):
+        if name not in _DRAFT_URLS:
+            raise KeyError(name)
+        url = self[name] = reverse(f"eforms:{name}", args=self.args)
+        return url
+
+
 def _urls(sub) -> dict:
-    args = [sub.eservice.organisation.slug, sub.eservice.slug, sub.draft_token]
-    return {
-        "summary": reverse("eforms:summary", args=args),
-        "sign": reverse("eforms:sign", args=args),
-        "invite": reverse("eforms:invite", args=args),
-        "receipt": reverse("eforms:receipt", args=args),
-        "saved": reverse("eforms:saved", args=args),
-        "resume": reverse("eforms:resume", args=args),
-        "version": reverse("eforms:version", args=args),
-    }
+    return _DraftUrls(sub)
 
 
 def _page_url(sub, page: int) -> str:
