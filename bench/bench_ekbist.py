@@ -235,9 +235,9 @@ def bench_multifraga(user, application, rounds: int, latency: float) -> None:
         f"{latency * 1000:.0f} ms simulated latency per call, {rounds} rounds"
     )
     for split, calls in (("agency", len(persons) * 7), ("person", len(persons))):
-        times, errors = [], 0
+        times, cpus, errors = [], [], 0
         for i in range(rounds + 1):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             query = mf.run_multifraga(
                 application,
                 actor=user,
@@ -250,10 +250,12 @@ def bench_multifraga(user, application, rounds: int, latency: float) -> None:
             )
             if i:  # the first round warms up (schema compilation, connections)
                 times.append((time.perf_counter() - t0) * 1000)
+                cpus.append((time.process_time() - c0) * 1000)
                 errors += query.error_count
         print(
             f"  one call per {split:7s} ({calls:2d} calls): p50 {pct(times, 50):6.0f} ms, "
             f"p95 {pct(times, 95):6.0f} ms, {1000 / statistics.mean(times):.1f} queries/s, "
+            f"CPU p50 {pct(cpus, 50):.0f} ms (client and simulator, one process), "
             f"agency errors per query {errors / rounds:.0f} (the simulator's CSN fault)"
         )
 
@@ -282,11 +284,12 @@ def bench_overview(user, application, requests: int) -> None:
 
     with connection.execute_wrapper(count):
         client.get(url)
-    times = []
+    times, cpus = [], []
     for _ in range(requests):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         response = client.get(url)
         times.append((time.perf_counter() - t0) * 1000)
+        cpus.append((time.process_time() - c0) * 1000)
         assert response.status_code == 200
     print(
         f"\n3. Application overview, {requests} requests ({len(statements)} SQL "
@@ -294,7 +297,8 @@ def bench_overview(user, application, requests: int) -> None:
     )
     print(
         f"  p50 {pct(times, 50):.1f} ms, p95 {pct(times, 95):.1f} ms, "
-        f"{1000 / statistics.mean(times):.0f} pages/s"
+        f"{1000 / statistics.mean(times):.0f} pages/s; CPU p50 {pct(cpus, 50):.1f} ms, "
+        f"p95 {pct(cpus, 95):.1f} ms"
     )
 
 
