@@ -19,6 +19,7 @@ from . import shadow
 from .services import citizen_for
 
 PURPOSE = "Mina sidor"
+CLOSED = "closed"  # the case engine's state of a closed case (CaseState.CLOSED)
 
 
 @dataclass
@@ -45,11 +46,12 @@ class Overview:
 def overview(user) -> Overview:
     """The start page of Mina sidor (audited: one read event per case and shadow case)."""
     citizen = citizen_for(user)
-    cases = list(case_access.cases_for_citizen(citizen))
+    cases = case_access.case_list(citizen)
     shadows = shadow.shadow_cases_for(citizen.civic_number)
+    rows = case_rows(cases)
     result = Overview(
-        open_cases=[c for c in cases if not c.is_closed],
-        closed_cases=[c for c in cases if c.is_closed],
+        open_cases=[r for r in rows if not r["closed"]],
+        closed_cases=[r for r in rows if r["closed"]],
         shadow_open=[s for s in shadows if not s.closed],
         shadow_closed=[s for s in shadows if s.closed],
         drafts=drafts_for(user),
@@ -57,15 +59,29 @@ def overview(user) -> Overview:
     )
     if cases:
         audit_list_read(user, cases)
-    link = reverse("portal:case", args=[0])[:-2]  # "/mina-sidor/arende/"
-    origins = case_access.origin_labels()
-    for case in cases:  # computed once here instead of per row in the template
-        case.portal_url = f"{link}{case.pk}/"
-        case.origin_label = origins.get(case.origin, case.origin)
-        case.changed_on = timezone.localdate(case.updated_at).isoformat()
     for item in shadows:
         audit_shadow_read(user, item)
     return result
+
+
+def case_rows(cases) -> list[dict]:
+    """What the list shows of each case, as plain values (computed once, cheap to render)."""
+    link = reverse("portal:case", args=[0])[:-2]  # "/mina-sidor/arende/"
+    origins = case_access.origin_labels()
+    return [
+        {
+            "url": f"{link}{case['id']}/",
+            "title": case["title"],
+            "status": case["status__name"],
+            "closed": case["state"] == CLOSED,
+            "type": case["case_type__name"],
+            "origin": origins.get(case["origin"], case["origin"]),
+            "organisation": case["organisation__name"],
+            "reference": case["reference"],
+            "changed": timezone.localdate(case["updated_at"]).isoformat(),
+        }
+        for case in cases
+    ]
 
 
 def audit_list_read(user, cases) -> None:
@@ -78,8 +94,8 @@ def audit_list_read(user, cases) -> None:
         person_civic_number=user.civic_number,
         purpose=PURPOSE,
         changes={
-            "cases": [c.pk for c in cases],
-            "organisations": sorted({c.organisation_id for c in cases}),
+            "cases": [c["id"] for c in cases],
+            "organisations": sorted({c["organisation_id"] for c in cases}),
         },
     )
 

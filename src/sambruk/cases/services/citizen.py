@@ -112,6 +112,27 @@ def cases_for_citizen(citizen: Citizen):
     )
 
 
+def case_list(citizen: Citizen) -> list[dict]:
+    """The citizen's cases as plain values for a list (no model instances: cheap for a
+    citizen with hundreds of cases), newest change first. Keys: ``id``, ``title``,
+    ``reference``, ``state``, ``origin``, ``updated_at``, ``organisation_id``,
+    ``organisation__name``, ``case_type__name``, ``status__name``."""
+    return list(
+        cases_for_citizen(citizen).values(
+            "id",
+            "title",
+            "reference",
+            "state",
+            "origin",
+            "updated_at",
+            "organisation_id",
+            "organisation__name",
+            "case_type__name",
+            "status__name",
+        )
+    )
+
+
 def origin_labels() -> dict[str, str]:
     """``{origin code: label}`` in the active language (where a case came in from)."""
     return {code: str(label) for code, label in Origin.choices}
