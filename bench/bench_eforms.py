@@ -178,6 +178,47 @@ class Citizen:
             return self._error(f"receipt {r.status_code}")
 
 
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) the gunicorn workers have used so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in _children(master):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def workers_peak_rss(master: int) -> int:
+    """The largest peak resident set (KiB) among the workers (VmHWM)."""
+    peak = 0
+    for pid in _children(master):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except (OSError, ValueError):
+            continue
+    return peak
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -199,6 +240,7 @@ def main() -> None:
     parser.add_argument(
         "--think", type=float, default=0.0, help="mean seconds a citizen waits between requests"
     )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     args = parser.parse_args()
     setup()
     eservice = ensure_eservice()
@@ -209,7 +251,7 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "DEBUG": "false", "SAMBRUK_TESTING": "false"}
     proc = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", "2",
+        [str(ROOT / ".venv/bin/gunicorn"), "sambruk.wsgi:application", "--workers", str(args.workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--backlog", "256"],
         cwd=ROOT, env=env,
     )  # fmt: skip
@@ -219,12 +261,18 @@ def main() -> None:
     try:
         import requests
 
-        for _ in range(300):
+        started = time.perf_counter()
+        while True:  # gunicorn imports Django in each worker: slow on a loaded machine
+            if proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {proc.returncode}")
+            if time.perf_counter() - started > 120:
+                raise SystemExit("gunicorn did not answer within 120 s")
             try:
                 if requests.get(base + path, timeout=5).status_code == 200:
                     break
             except requests.RequestException:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.2)
         Citizen(base, path, {k: [] for k in stats}, lock).run_once(-1)  # warm-up
         deadline = time.perf_counter() + args.max_seconds
 
@@ -238,6 +286,7 @@ def main() -> None:
                 except Exception as exc:  # noqa: BLE001 — counted as an error
                     c._error(repr(exc))
 
+        cpu_before = workers_cpu(proc.pid)
         start = time.perf_counter()
         threads = [threading.Thread(target=citizen, args=(i,)) for i in range(args.citizens)]
         for t in threads:
@@ -245,6 +294,8 @@ def main() -> None:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - start
+        cpu_used = workers_cpu(proc.pid) - cpu_before
+        rss_peak = workers_peak_rss(proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -252,10 +303,19 @@ def main() -> None:
     from django.db import connection
 
     print(f"E-tjänster: {args.citizens} samtidiga invånare × {args.rounds} formulär "
-          f"({PAGES} sidor), think {args.think} s, gunicorn 2 workers, {connection.vendor}, "
+          f"({PAGES} sidor), think {args.think} s, gunicorn {args.workers} workers, "
+          f"{connection.vendor}, "
           f"{elapsed:.1f} s")  # fmt: skip
     print(f"  fel: {len(stats['errors'])} {stats['errors'][:5]}")
     print(f"  inskick: {len(stats['submit'])}, nya ärenden: {made}")
+    requests_made = sum(len(stats[k]) for k in ("page", "submit", "other"))
+    print(
+        f"  genomströmning: {requests_made / elapsed:.1f} anrop/s, "
+        f"{len(stats['submit']) / elapsed * 60:.0f} inskick/min; "
+        f"serverns CPU {cpu_used / max(requests_made, 1) * 1000:.1f} ms/anrop "
+        f"({cpu_used:.1f} s för {requests_made} anrop); "
+        f"största worker-RSS {rss_peak / 1024:.0f} MiB; load {os.getloadavg()[0]:.1f}"
+    )
     for kind in ("page", "submit"):
         values = stats[kind]
         print(
