@@ -123,11 +123,13 @@ def demo_logins() -> tuple[list[tuple[str, str]], str]:
         _django()
         from sambruk.core.accounts.demo import DEMO_USERS
         from sambruk.core.demo import DEMO_PASSWORD as password
+        from sambruk.core.demo import extra_demo_logins
 
         rows = [
             (str(email), "plattformsadministratör" if superuser else str(role))
             for email, _name, _org, role, superuser in DEMO_USERS
         ]
+        rows += extra_demo_logins()
         return rows, str(password)
     except Exception:
         return DEMO_LOGINS, DEMO_PASSWORD

@@ -33,3 +33,16 @@ def register_demo_loader(name: str, order: int):
 
 def loaders() -> list[DemoLoader]:
     return sorted(_LOADERS.values(), key=lambda x: (x.order, x.name))
+
+
+# Demo logins that modules create in their own loaders (printed by ``sambruk serve`` after the
+# kernel's DEMO_USERS): e-mail → who.
+_EXTRA_LOGINS: dict[str, str] = {}
+
+
+def register_demo_login(email: str, who: str) -> None:
+    _EXTRA_LOGINS[email] = who
+
+
+def extra_demo_logins() -> list[tuple[str, str]]:
+    return list(_EXTRA_LOGINS.items())

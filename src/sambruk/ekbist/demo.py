@@ -11,12 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.datastructures import MultiValueDict
 
-from sambruk.core.demo import DEMO_PASSWORD, register_demo_loader
+from sambruk.core.demo import DEMO_PASSWORD, register_demo_loader, register_demo_login
 
 SANDVIKEN = "2181"
 CASEWORKER_EMAIL = "socialsekreterare@sandviken.example.se"
 CASEWORKER_NAME = "Siri Socialsekreterare"
 APPLICANT, CO_APPLICANT = "191212121212", "198112189876"
+register_demo_login(CASEWORKER_EMAIL, "ekbist_caseworker (socialsekreterare, Sandviken)")
 
 # A 1×1 PNG standing in for the rent notice (hyresavi).
 PNG = (

@@ -7,11 +7,12 @@ factor, like the other demo staff.
 
 from __future__ import annotations
 
-from sambruk.core.demo import DEMO_PASSWORD, register_demo_loader
+from sambruk.core.demo import DEMO_PASSWORD, register_demo_loader, register_demo_login
 
 FINANCE_EMAIL = "ekonomiassistent@sandviken.example.se"
 FINANCE_NAME = "Elin Ekonomiassistent"
 SANDVIKEN = "2181"
+register_demo_login(FINANCE_EMAIL, "ekbist_finance (ekonomiassistent, Sandviken)")
 
 
 @register_demo_loader("ekbist-finance", order=46)
