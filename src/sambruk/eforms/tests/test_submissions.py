@@ -65,6 +65,9 @@ def test_anonymous_contact_form_to_case_receipt_email_and_pdf(client, org_factor
     assert contact.name == "Anna Andersson" and contact.email == "anna@example.se"
     form = CaseFormData.objects.get(case=case)
     assert form.data["content_hash"] == sub.content_hash and len(sub.content_hash) == 64
+    items = {i["name"]: i for section in form.data["summary"] for i in section["items"]}
+    assert items["omrade"]["statistical"] is True  # flagged for statistics exports
+    assert "statistical" not in items["namn"]
 
     receipt = client.get(url("receipt", sub))
     assert case.reference in receipt.text
