@@ -111,6 +111,7 @@ def setup() -> None:
     from django.core.management import call_command
 
     settings.CHANNEL_WEBHOOK_ALLOW_HTTP = True
+    settings.CHANNEL_WEBHOOK_ALLOW_PRIVATE = True  # receivers on loopback
     call_command("migrate", verbosity=0)
 
 
@@ -128,11 +129,11 @@ def main() -> None:
     ready.wait(30)
     setup()
 
-    import requests
     from django.db import connection
     from django.utils import timezone
 
     from sambruk.channel.models import DeliveryStatus, WebhookDelivery
+    from sambruk.channel.netguard import guarded_session
     from sambruk.channel.services.feed import publish_events
     from sambruk.channel.services.webhooks import (
         create_subscription,
@@ -180,7 +181,7 @@ def main() -> None:
         # What deliver_due() does, with each delivery timed.
         from django.db import connection as conn
 
-        session = requests.Session()
+        session = guarded_session()
         try:
             while True:
                 mine = []

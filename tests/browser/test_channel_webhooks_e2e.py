@@ -27,6 +27,7 @@ SECRET = "whsec_e2e"  # noqa: S105
 def test_admin_resumes_a_failing_subscription(live_server, browser, settings, member):
     settings.DEMO_MODE = True
     settings.CHANNEL_WEBHOOK_ALLOW_HTTP = True
+    settings.CHANNEL_WEBHOOK_ALLOW_PRIVATE = True  # receivers on loopback
     org = OrganisationFactory(name="Sandvikens kommun")
     admin = member(org, "org_admin", email="sara@example.se", full_name="Sara Admin")
     DemoDevice.objects.create(user=admin, name="Demo", confirmed=True)

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 
+from .. import netguard
 from .. import webhooks as signing
 from ..models import (
     DeliveryStatus,
@@ -70,6 +71,11 @@ def _clean_url(url: str) -> str:
         raise ValidationError(
             {"url": _("Adressen måste vara en fullständig https-adress.")}, code="invalid"
         )
+    try:
+        netguard.check_url(url)  # resolved now; again before every delivery
+    except netguard.AddressRefused as exc:
+        log.info("webhook URL refused: %s", exc.message)
+        raise ValidationError({"url": exc.message}, code="address_refused") from None
     return url
 
 
@@ -236,7 +242,23 @@ def _claim(ids, now) -> list[WebhookDelivery]:
     )
 
 
-def _post(session, delivery: WebhookDelivery) -> tuple[int | None, str]:
+def _refusal(delivery: WebhookDelivery, checked: dict) -> str:
+    """Why the delivery's URL may not be called now ("" when it may); one DNS lookup per
+    URL and batch (``checked``). The connection itself is checked again (``netguard``)."""
+    url = delivery.subscription.url
+    if url not in checked:
+        try:
+            netguard.check_url(url)
+            checked[url] = ""
+        except netguard.AddressRefused as exc:
+            checked[url] = f"Stoppad: {exc.message}"[:500]
+    return checked[url]
+
+
+def _post(session, delivery: WebhookDelivery, checked: dict) -> tuple[int | None, str]:
+    refusal = _refusal(delivery, checked)
+    if refusal:
+        return None, refusal
     body = body_for(delivery)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -270,7 +292,16 @@ def deliver_batch(ids, *, session=None, now=None) -> list[WebhookDelivery]:
     """
     now = now or timezone.now()
     claimed = _claim(ids, now)
-    outcomes = [(d, *_post(session or requests, d)) for d in claimed]
+    if not claimed:
+        return []
+    own = session is None
+    session = session or netguard.guarded_session()
+    checked: dict[str, str] = {}
+    try:
+        outcomes = [(d, *_post(session, d, checked)) for d in claimed]
+    finally:
+        if own:
+            session.close()
     finished = timezone.now()
     ok: dict[int, list[int]] = {}
     for delivery, code, error in outcomes:
@@ -360,7 +391,7 @@ def deliver_due(*, now=None, limit: int = 1000) -> int:
     """Send every due delivery (first attempts and retries); return how many succeeded."""
     ok = 0
     ids = due_delivery_ids(now=now, limit=limit)
-    with requests.Session() as session:
+    with netguard.guarded_session() as session:
         for i in range(0, len(ids), BATCH):
             try:
                 done = deliver_batch(ids[i : i + BATCH], session=session, now=now)

@@ -17,6 +17,7 @@ def failing(settings):
     from sambruk.channel.models import FeedEntry, SubscriptionState
 
     settings.CHANNEL_WEBHOOK_ALLOW_HTTP = True
+    settings.CHANNEL_WEBHOOK_ALLOW_PRIVATE = True  # receivers on loopback
     org = OrganisationFactory()
     sub = create_subscription(
         actor=None, organisation=org, name="Växelkoppling", url="http://127.0.0.1:9/in"
