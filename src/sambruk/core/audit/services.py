@@ -77,9 +77,18 @@ def record_read(*, actor, obj=None, person=None, purpose: str = "", organisation
 
 
 def record_reads(
-    *, actor, objects, person_attr: str | None = None, purpose: str = "", organisation=None
+    *,
+    actor,
+    objects,
+    person_attr: str | None = None,
+    civic_number_attr: str | None = None,
+    purpose: str = "",
+    organisation=None,
 ):
-    """Audit a list read: one event per object (bulk insert)."""
+    """Audit a list read: one event per object (bulk insert).
+
+    The person of each event is ``getattr(obj, person_attr)`` (a ``Person``) or, for rows
+    that store only a civic number, ``getattr(obj, civic_number_attr)`` (12 digits)."""
     ctx = current.get()
     label = _label(actor)[:254]
     if actor is not None and not getattr(actor, "is_authenticated", False):
@@ -98,7 +107,9 @@ def record_reads(
                 object_id=str(obj.pk),
                 object_repr=str(obj)[:200],
                 person=person,
-                person_civic_number=getattr(person, "civic_number", "") or "",
+                person_civic_number=getattr(person, "civic_number", "")
+                or (getattr(obj, civic_number_attr, "") if civic_number_attr else "")
+                or "",
                 purpose=purpose[:200],
                 ip_address=ctx.ip_address,
                 request_id=ctx.request_id,
