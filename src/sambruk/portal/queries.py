@@ -131,7 +131,7 @@ def case_view(user, pk) -> CaseView | None:
     return CaseView(
         case=case,
         log=list(case_access.visible_log(case)),
-        attachments=list(case_access.visible_attachments(case)),
+        attachments=list(case_access.visible_attachments(case, citizen)),
         conversations=case_access.citizen_conversations(citizen, case),
         submissions=(
             [s for s in submitted_for(user) if s.case_id == case.pk]

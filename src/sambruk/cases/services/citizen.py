@@ -150,8 +150,17 @@ def visible_log(case: Case):
     return CaseLogEntry.objects.filter(case=case, visible_to_citizen=True).order_by("at", "pk")
 
 
-def visible_attachments(case: Case):
-    return Attachment.objects.filter(case=case, visible_to_citizen=True).order_by(
+def visible_attachments(case: Case, citizen: Citizen):
+    """Attachments flagged visible to the citizen — of a message only when the citizen takes
+    part in its conversation (a co-applicant's own thread stays theirs)."""
+    rows = Attachment.objects.filter(case=case, visible_to_citizen=True)
+    q = _participant_q(citizen)
+    mine = (
+        ConversationParticipant.objects.filter(q).values("conversation_id")
+        if q is not None
+        else ConversationParticipant.objects.none().values("conversation_id")
+    )
+    return rows.filter(Q(message__isnull=True) | Q(message__conversation_id__in=mine)).order_by(
         "uploaded_at", "pk"
     )
 
@@ -161,7 +170,7 @@ def citizen_attachment(citizen: Citizen, case_pk, attachment_pk) -> Attachment |
     if case is None:
         return None
     try:
-        return visible_attachments(case).filter(pk=int(attachment_pk)).first()
+        return visible_attachments(case, citizen).filter(pk=int(attachment_pk)).first()
     except (TypeError, ValueError):
         return None
 

@@ -278,3 +278,18 @@ def test_no_sms_when_not_configured(client, kommun, settings, django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         start_thread(kommun, case, person(TOLVAN))
     assert not SmsMessage.objects.exists()
+
+
+def test_a_co_applicants_own_thread_and_its_files_stay_theirs(client, kommun):
+    login_citizen(client)
+    testa = person("198112189876", "Testa", "Påhittadsson")
+    case = make_case(kommun, contact={"person": person(TOLVAN), "role": "Sökande"})
+    case_services.do_add_contact(case, actor=kommun.worker, person=testa, role="Medsökande")
+    own = SimpleUploadedFile("testas-intyg.pdf", PDF, content_type="application/pdf")
+    conversation = start_thread(kommun, case, testa, body="Till Testa", attachments=[own])
+    attachment = conversation.messages.get().attachments.get()
+    assert attachment.visible_to_citizen
+    page = client.get(f"/mina-sidor/arende/{case.pk}/").text
+    assert "testas-intyg.pdf" not in page and "Till Testa" not in page
+    download = client.get(f"/mina-sidor/arende/{case.pk}/bilaga/{attachment.pk}/")
+    assert download.status_code == 404
