@@ -9,4 +9,4 @@ class ChannelMailConfig(AppConfig):
     verbose_name = "Kanal: inkommande e-post"
 
     def ready(self) -> None:
-        from . import roles  # noqa: F401  (permissions of the e-mail channel)
+        from . import demo, roles  # noqa: F401  (demo loader, permissions)
