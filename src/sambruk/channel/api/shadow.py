@@ -15,7 +15,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from sambruk.core.audit.services import record_read
+from sambruk.core.audit.services import record_read, record_reads
 from sambruk.core.authz.drf import HasPermission, RestrictedQuerysetMixin
 from sambruk.core.persons.personnummer import InvalidPersonnummer, Personnummer
 
@@ -25,6 +25,8 @@ from ..services import upsert_shadow_case
 from .common import StrictFieldsMixin, acting_organisation
 
 log = logging.getLogger(__name__)
+
+READ_PURPOSE = "Integration: skuggärende"
 
 
 class ContentItemSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -142,13 +144,29 @@ class ShadowCaseViewSet(
                 qs = qs.filter(external_id=params["external_id"])
         return qs
 
+    def list(self, request, *args, **kwargs):
+        """The page's rows; every returned row is an audited read of its person's data."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        # One event per row and person (not one event listing them): the audit trail is
+        # searched per person (logguppföljning, a register extract) — see docs/channel.md.
+        record_reads(
+            actor=request.user,
+            objects=rows,
+            civic_number_attr="civic_number",
+            purpose=READ_PURPOSE,
+        )
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
     def get_object(self):
         obj = super().get_object()
         record_read(
             actor=self.request.user,
             obj=obj,
             person_civic_number=obj.civic_number,
-            purpose="Integration: skuggärende",
+            purpose=READ_PURPOSE,
         )
         return obj
 

@@ -153,3 +153,37 @@ def test_staff_session_must_name_the_organisation_when_it_has_several(org, membe
     assert missing.status_code == 400 and "organisation" in missing.json()["errors"]
     made = client.post(URL, {**CREATE, "organisation": other.pk}, format="json")
     assert made.status_code == 201 and made.json()["organisation"] == other.pk
+
+
+def test_list_audits_one_read_per_returned_row_and_person(org, api_for):
+    api = api_for(org)
+    api.post(URL, CREATE, format="json")
+    api.post(
+        URL,
+        {**CREATE, "external_id": "BN 2026-18", "civic_number": "19811218-9876"},
+        format="json",
+    )
+    reads = AuditEvent.objects.filter(object_type="channel.shadowcase", action="read")
+    assert not reads.exists()
+
+    page = api.get(URL, {"page_size": 1}).json()
+    assert len(page["results"]) == 1
+    only = page["results"][0]["id"]
+    assert list(reads.values_list("object_id", flat=True)) == [str(only)]
+
+    found = api.get(URL, {"external_id": "BN 2026-18"}).json()["results"]
+    assert len(found) == 1
+    event = reads.filter(object_id=str(found[0]["id"])).latest("pk")
+    assert event.person_civic_number == "198112189876"
+    assert event.purpose == "Integration: skuggärende" and event.organisation_id == org.pk
+
+    every = api.get(URL).json()["results"]
+    assert len(every) == 2
+    assert reads.count() == 4
+    assert set(reads.values_list("person_civic_number", flat=True)) == {
+        "191212121212",
+        "198112189876",
+    }
+    # An empty answer reads nobody.
+    assert api.get(URL, {"external_id": "finns inte"}).json()["results"] == []
+    assert reads.count() == 4
