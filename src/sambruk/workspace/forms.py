@@ -157,6 +157,18 @@ class RemoveLabelForm(ActionForm):
 
 
 class AddContactForm(ActionForm):
+    """A contact: a person from the register by civic number (``civic_number``, filled by
+    "Hämta uppgifter", see ``views/contact_lookup.py``), or free name/e-mail/phone/address."""
+
+    civic_number = forms.CharField(
+        label=_("Personnummer"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "ÅÅÅÅMMDD-NNNN. Hämta namn och adress från folkbokföringen; "
+            "kontakten blir då personen i registret."
+        ),
+    )
     name = forms.CharField(label=_("Namn"), max_length=200, required=False)
     email = forms.EmailField(label=_("E-post"), required=False)
     phone = forms.CharField(label=_("Telefon"), max_length=40, required=False)
@@ -167,6 +179,25 @@ class AddContactForm(ActionForm):
     note = forms.CharField(
         label=_("Anteckning"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def setup(self):
+        from .contact_lookup import may_look_up
+
+        if not may_look_up(self.user, self.case):
+            del self.fields["civic_number"]
+        else:
+            self.fields["civic_number"].widget.attrs["autocomplete"] = "off"
+
+    def clean_civic_number(self):
+        from sambruk.core.persons.personnummer import InvalidPersonnummer, Personnummer
+
+        value = (self.cleaned_data.get("civic_number") or "").strip()
+        if not value:
+            return ""
+        try:
+            return Personnummer.parse(value).value
+        except InvalidPersonnummer as exc:
+            raise forms.ValidationError(exc.messages, code="invalid") from None
 
 
 class AddNoteForm(ActionForm):

@@ -103,9 +103,24 @@ class FormErrors(Exception):  # noqa: N818
 
 def _contact(case, user, cd, form):
     fields = ("name", "email", "phone", "address", "role", "note")
-    return services.do_add_contact(
-        case, actor=user, expected_version=_v(cd), **{k: cd.get(k) or "" for k in fields}
-    )
+    values = {k: cd.get(k) or "" for k in fields}
+    if cd.get("civic_number"):
+        # The register's person (looked up again, audited); name and address are the
+        # register's, shown by the case according to the person's protection.
+        from .contact_lookup import may_look_up, person_for
+
+        if not may_look_up(user, case):
+            form.add_error("civic_number", _("Du får inte slå upp personer i registret."))
+            raise FormErrors
+        person = person_for(cd["civic_number"], user=user, case=case)
+        if person is None:
+            form.add_error(
+                "civic_number",
+                _("Personen finns inte i registret. Töm fältet och fyll i uppgifterna själv."),
+            )
+            raise FormErrors
+        values.update(person=person, name="", address="")
+    return services.do_add_contact(case, actor=user, expected_version=_v(cd), **values)
 
 
 _OPS = [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, config, create, help, lists, search, statistics
+from .views import case, config, contact_lookup, create, help, lists, search, statistics
 
 app_name = "workspace"
 urlpatterns = [
@@ -64,6 +64,11 @@ urlpatterns = [
     path("<int:pk>/", case.CaseView.as_view(), name="case"),
     path("<int:pk>/flik/<slug:tab>/", case.CaseTabView.as_view(), name="case_tab"),
     path("<int:pk>/atgard/<slug:action>/", case.CaseActionView.as_view(), name="action"),
+    path(
+        "<int:pk>/kontaktuppslag/",
+        contact_lookup.ContactLookupView.as_view(),
+        name="contact_lookup",
+    ),
     path(
         "<int:pk>/bilagor/<int:attachment>/",
         case.AttachmentDownloadView.as_view(),
