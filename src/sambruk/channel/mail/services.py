@@ -14,6 +14,7 @@ Processing protocol (safe with several receiver threads, a task worker and staff
 from __future__ import annotations
 
 import logging
+import mimetypes
 from datetime import timedelta
 
 from django.conf import settings
@@ -400,7 +401,9 @@ def _attachments(parsed: ParsedMail) -> tuple[list, list[str]]:
                 % {"name": part.name or number, "max": limit}
             )
             continue
-        name = part.name or _("bilaga-%(n)s") % {"n": number}
+        name = part.name or _("bilaga-%(n)s") % {"n": number} + (
+            mimetypes.guess_extension(part.content_type or "") or ""
+        )
         files.append(SimpleUploadedFile(name, part.data, content_type=part.content_type))
     return files, skipped
 

@@ -186,3 +186,12 @@ def test_stored_but_unprocessed_mail_is_picked_up_later(point):
     row.refresh_from_db()
     assert row.status == InboundStatus.PROCESSED
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_unnamed_inline_image_is_kept_with_a_made_up_name(mailin, point):
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
+    message = mail()
+    message.add_related(png, maintype="image", subtype="png", cid="<logo@medborgare.example>")
+    mailin.send(message)
+    names = list(Attachment.objects.values_list("original_name", flat=True))
+    assert len(names) == 1 and names[0].endswith(".png")
