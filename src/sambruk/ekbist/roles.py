@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from sambruk.cases.roles import CASEWORKER_VIEW, CHANGE_CASE, CREATE_CASE
 from sambruk.core.accounts.roles import register_role
 
 VIEW_APPLICATION = "ekbist.view_application"
@@ -34,6 +35,11 @@ CASEWORKER = {
     VIEW_STATISTICS,
     "ekbist.view_localguideline",
     "ekbist.view_housingcap",
+    # A socialsekreterare handles the application case itself in the workspace: Multifråga and
+    # decisions write case-log entries and move the case through the case engine.
+    *CASEWORKER_VIEW,
+    CHANGE_CASE,
+    CREATE_CASE,
 }
 
 register_role(

@@ -179,10 +179,11 @@ def test_mina_sidor_shows_the_decision_to_the_applicant_only(application, worker
     case_services.do_add_contact(application.case, actor=worker, person=person, role="Sökande")
     do_decide(application, actor=worker)
 
-    case = citizen_case(Citizen("191212121212"), application.case_id)
+    applicant = Citizen("191212121212")
+    case = citizen_case(applicant, application.case_id)
     assert case is not None
     assert any("Bifall" in entry.text for entry in visible_log(case))
-    assert [a.original_name for a in visible_attachments(case)] == [
+    assert [a.original_name for a in visible_attachments(case, applicant)] == [
         f"beslut-ekonomiskt-bistand-2023-12-{Decision.objects.get().pk}.pdf"
     ]
     assert citizen_case(Citizen("198112189876"), application.case_id) is None
