@@ -145,7 +145,8 @@ class ShadowCaseViewSet(
         return qs
 
     def list(self, request, *args, **kwargs):
-        """The page's rows; every returned row is an audited read of its person's data."""
+        """Shadow cases of the organisation, newest first; filter with ``system_name`` and
+        ``external_id``. Every returned row is an audited read of its person's data."""
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
