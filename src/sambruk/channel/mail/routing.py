@@ -110,3 +110,20 @@ def access_point_for(recipients: list[str]) -> tuple[EmailAccessPoint | None, st
         if point is not None:
             return point, "support"
     return None, ""
+
+
+def organisation_for(recipients: list[str]):
+    """The id of the one organisation whose access points share a recipient's domain (for a
+    mail that reached no access point: its staff should see it), else ``None``."""
+    for address in recipients:
+        domain = domain_of(address)
+        if not domain:
+            continue
+        orgs = set(
+            EmailAccessPoint.objects.filter(active=True, address__endswith=f"@{domain}")
+            .order_by()
+            .values_list("organisation_id", flat=True)
+        )
+        if len(orgs) == 1:
+            return orgs.pop()
+    return None

@@ -134,8 +134,9 @@ def _identify(mail: InboundMail) -> dict:
             found["organisation_id"] = thread[0].case.organisation_id
         else:
             point, _how = routing.access_point_for(mail.recipients)
-            if point is not None:
-                found["organisation_id"] = point.organisation_id
+            found["organisation_id"] = (
+                point.organisation_id if point else routing.organisation_for(mail.recipients)
+            )
     except Exception:  # noqa: BLE001
         log.exception("inbound mail %s: could not identify the failed mail", mail.pk)
     return found
@@ -293,6 +294,7 @@ def _process(mail: InboundMail) -> None:
                 "(MAILIN_SUPPORT_ADDRESS)."
             )
             % {"to": ", ".join(mail.recipients)},
+            organisation_id=routing.organisation_for(mail.recipients),
         )
         mail.error = mail.detail
         mail.save(update_fields=["error"])
