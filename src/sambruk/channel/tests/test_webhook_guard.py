@@ -146,3 +146,23 @@ def test_connection_to_a_non_public_peer_is_refused(receiver, settings):
     with guarded_session() as session:
         assert session.post(url, data=b"{}", timeout=5).status_code == 200
     assert len(receiver.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://2130706433/hook",  # 127.0.0.1 as one decimal number
+        "https://0x7f.1/hook",  # 127.0.0.1 in hex shorthand
+        "https://localhost./hook",  # trailing dot
+        "https://[fe80::1%25eth0]/hook",  # link-local with a zone id
+    ],
+)
+def test_service_refuses_obfuscated_internal_hosts(db, settings, url):
+    """The service checks too (callers other than the API's URLField validation)."""
+    from django.core.exceptions import ValidationError
+
+    settings.CHANNEL_WEBHOOK_ALLOW_PRIVATE = False
+    with pytest.raises(ValidationError) as refused:
+        create_subscription(actor=None, organisation=OrganisationFactory(), name="X", url=url)
+    assert "url" in refused.value.message_dict
+    assert not WebhookSubscription.objects.exists()
