@@ -38,6 +38,12 @@ def saved_searches(user):
     return SavedSearch.objects.restrict(user, "cases.view_case").filter(user=user).order_by("name")
 
 
+def stored_events(ids):
+    """Stored case events with these primary keys, oldest first, with their case (unrestricted;
+    for consumers that were handed event ids by a subscriber, such as the channel's feed)."""
+    return CaseEvent.objects.filter(pk__in=list(ids)).select_related("case").order_by("at", "pk")
+
+
 def stored_events_since(at, *, organisation=None):
     """Stored case events (``CaseEvent``) at or after ``at``, oldest first, with their case.
 

@@ -6,6 +6,16 @@ from huey.contrib.djhuey import db_task
 
 
 @db_task()
+def publish_case_events(*event_ids):
+    """Publish stored case events to the feed (queued by the case-event subscriber)."""
+    from sambruk.cases.queries import stored_events
+
+    from .services.feed import publish_events
+
+    return len(publish_events(list(stored_events(event_ids))))
+
+
+@db_task()
 def deliver_webhooks():
     """Send the webhook deliveries that are due (queued on commit after new events)."""
     from .services.webhooks import deliver_due
