@@ -34,6 +34,7 @@ SESSION_ISSUER = "eleg_iss"
 SESSION_METHOD = "eleg_method"
 SESSION_EPOCH = "eleg_epoch"
 SESSION_LAST_SEEN = "eleg_last_seen"
+LAST_SEEN_RESOLUTION = 10  # seconds: the idle clock is restarted at most this often
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 CITIZEN_EMAIL_DOMAIN = "e-legitimation.invalid"
 
@@ -194,7 +195,10 @@ class CitizenSessionMiddleware:
                         "Logga in igen för att fortsätta där du var."
                     ),
                 )
-            session[SESSION_LAST_SEEN] = now
+            if now - last >= LAST_SEEN_RESOLUTION:
+                # Not on every request: a BankID waiting page loads its QR code every second,
+                # and each touch is a session write.
+                session[SESSION_LAST_SEEN] = now
             request.eleg_loa = session.get(SESSION_LOA)
             request.eleg_seconds_left = conf.idle_timeout_seconds()
             request.eleg_warning_seconds = min(
