@@ -42,3 +42,18 @@ def member(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language (Swedish).
+
+    A request with ``Accept-Language: en`` (or the set_language view) activates English in the
+    thread through LocaleMiddleware and Django does not undo it, so a later test calling a
+    service directly would get English messages depending on test order.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
