@@ -16,6 +16,7 @@ from .citizen import Citizen, do_citizen_reply, do_claim_email
 from .conversations import (
     do_add_participant,
     do_post_message,
+    do_receive_email,
     do_start_conversation,
     thread_for_reply,
 )
@@ -49,6 +50,7 @@ from .saved_searches import do_delete_search, do_save_search
 from .subcases import do_create_subcase, do_link_subcase, do_unlink_subcase
 
 __all__ = [
+    "do_receive_email",
     "CaseActionError",
     "Citizen",
     "do_citizen_reply",
