@@ -308,6 +308,16 @@ SSBTEK_CLIENT_KEY = env.str("SSBTEK_CLIENT_KEY", default="") or None
 SSBTEK_CA_CERT = env.str("SSBTEK_CA_CERT", default="") or None
 SSBTEK_TIMEOUT = env.float("SSBTEK_TIMEOUT", default=30.0)
 SSBTEK_SIM_LATENCY = env.float("SSBTEK_SIM_LATENCY", default=0.0)
+SSBTEK_MULTIFRAGA_SPLIT = env.str("SSBTEK_MULTIFRAGA_SPLIT", default="")  # agency | person
+SSBTEK_MAX_PARALLEL = env.int("SSBTEK_MAX_PARALLEL", default=32)
+
+# --- Mina sidor: SMS notices; Channel: contact lookup, webhooks ------------------------
+SMS_BACKEND = env.str("SMS_BACKEND", default="")  # "" = http gateway (when SMS_GATEWAY_URL is set)
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
+CONTACT_LOOKUP_PLUGIN = env.str("CONTACT_LOOKUP_PLUGIN", default="demo")
+CHANNEL_WEBHOOK_MAX_ATTEMPTS = env.int("CHANNEL_WEBHOOK_MAX_ATTEMPTS", default=10)
 
 # --- Public URL and e-legitimation ----------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
