@@ -229,6 +229,15 @@ def _gunicorn_has_option(flag: str) -> bool:
     return any(flag in (getattr(s, "cli", None) or []) for s in KNOWN_SETTINGS)
 
 
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     host, port = args.host, args.port
     if args.bind:
@@ -260,8 +269,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Several instances on one machine must not fight over ~/.gunicorn/gunicorn.ctl.
         web_cmd.append("--no-control-socket")
     worker_cmd = [sys.executable, "-m", "sambruk.cli", "worker"]
+    mailin_cmd = [sys.executable, "-m", "sambruk.cli", "mailin"]
+    start_mailin = args.mailin if args.mailin is not None else getattr(settings, "DEMO_MODE", False)
+    mailin_addr = (
+        getattr(settings, "MAILIN_HOST", "127.0.0.1"),
+        getattr(settings, "MAILIN_PORT", 2525),
+    )
+    if start_mailin and not _port_free(*mailin_addr):
+        print(
+            f"E-postmottagaren (sambruk mailin) startas inte: {mailin_addr[0]}:{mailin_addr[1]} "
+            "används redan.",
+            file=sys.stderr,
+        )
+        start_mailin = False
 
     procs: list[subprocess.Popen] = []
+    mailin = None
     stopping = {"flag": False}
 
     def on_signal(signum, frame):
@@ -283,6 +306,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         procs.append(web)
         if not args.no_worker:
             procs.append(subprocess.Popen(worker_cmd, env=env))  # noqa: S603
+        if start_mailin:
+            mailin = subprocess.Popen(mailin_cmd, env=env)  # noqa: S603
+            procs.append(mailin)
         if not _wait_for_port(host, port, 60, procs):
             _stop(procs)
             raise CliError(f"Webbservern startade inte på {bind}.")
@@ -292,12 +318,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"Sambruk kör på {url}")
         if not args.no_worker:
             print("Uppgiftskön (huey) körs i bakgrunden.")
+        if mailin is not None:
+            print(f"E-postmottagaren tar emot SMTP på {mailin_addr[0]}:{mailin_addr[1]}.")
         if logins:
             print_demo_logins(logins=logins)
         print("Avsluta med Ctrl-C.", flush=True)
         while True:
             for p in procs:
                 rc = p.poll()
+                if rc is not None and p is mailin:
+                    # Inbound e-mail is optional: the web server and the queue go on.
+                    print(f"E-postmottagaren avslutades (kod {rc}).", file=sys.stderr)
+                    procs.remove(p)
+                    mailin = None
+                    break
                 if rc is not None:
                     name = "webbservern" if p is web else "uppgiftskön"
                     print(f"{name} avslutades oväntat (kod {rc}); stoppar.", file=sys.stderr)
@@ -491,6 +525,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "3")))
     p.add_argument("--no-worker", action="store_true", help="bara webbservern, ingen uppgiftskö")
     p.add_argument("--access-log", action="store_true", help="skriv åtkomstlogg till stdout")
+    p.add_argument(
+        "--mailin",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="starta även e-postmottagaren (sambruk mailin); standard: på i demoläge",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("worker", help="uppgiftskön (manage.py run_huey)")
