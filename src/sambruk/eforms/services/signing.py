@@ -167,7 +167,9 @@ def do_record_signature(
     sub: Submission, *, actor, role: str, completion: dict, expected_hash: str
 ) -> Signature:
     """Record a completed signature of ``role`` over the submission's current content."""
-    sub = Submission.objects.select_for_update().select_related("eservice").get(pk=sub.pk)
+    sub = (
+        Submission.objects.select_for_update(of=("self",)).select_related("eservice").get(pk=sub.pk)
+    )
     if role == SignerRole.FIRST:
         _check_editable(sub)
         check_complete(sub)
@@ -232,7 +234,9 @@ def do_invite_second_signer(
 
     from .receipts import invitation_url
 
-    sub = Submission.objects.select_for_update().select_related("eservice").get(pk=sub.pk)
+    sub = (
+        Submission.objects.select_for_update(of=("self",)).select_related("eservice").get(pk=sub.pk)
+    )
     if effective_signing(sub) != Signing.TWO:
         raise SubmissionError(_("E-tjänsten har bara en undertecknare."), code="no_second")
     if not sub.signatures.filter(role=SignerRole.FIRST, content_hash=content_hash(sub)).exists():
@@ -331,7 +335,7 @@ def do_second_signature(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     sub = (
-        Submission.objects.select_for_update()
+        Submission.objects.select_for_update(of=("self",))
         .select_related("eservice__organisation", "form_version")
         .get(pk=invitation.submission_id)
     )
