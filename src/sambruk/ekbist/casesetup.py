@@ -10,9 +10,8 @@ its own names and rules. Idempotent; cheap when everything exists.
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from sambruk.cases.models import CaseType, Queue, Status, StatusKind, Transition
+from sambruk.cases.models import CaseType, Queue, StatusKind
+from sambruk.cases.services.module_setup import ModuleCaseSetup, ensure_module_setup
 
 CASE_TYPE_CODE = "ekbist-ansokan"
 CASE_TYPE_NAME = "Ansökan om ekonomiskt bistånd"
@@ -40,72 +39,18 @@ def ekbist_case_type(organisation) -> CaseType | None:
     return CaseType.objects.filter(organisation=organisation, code=CASE_TYPE_CODE).first()
 
 
-@transaction.atomic
-def ensure_case_setup(organisation) -> tuple[CaseType, Queue]:
-    """Return (case type, queue) for applications in ``organisation``; create what is missing."""
-    queue = (
-        Queue.objects.select_related("default_case_type")
-        .filter(organisation=organisation, name=QUEUE_NAME)
-        .first()
-    )
-    case_type = queue.default_case_type if queue else None
-    if (
-        case_type is not None
-        and case_type.code == CASE_TYPE_CODE
-        and queue.active
-        and case_type.active
-        and Status.objects.filter(case_type=case_type).count() >= len(STATUSES)
-    ):
-        return case_type, queue
+SETUP = ModuleCaseSetup(
+    case_type_code=CASE_TYPE_CODE,
+    case_type_name=CASE_TYPE_NAME,
+    description="Ansökningar om försörjningsstöd (SoL 4 kap. 1 §) från e-tjänsten.",
+    queue_name=QUEUE_NAME,
+    statuses=tuple(STATUSES),
+    reopen_codes=REOPEN_CODES,
+    default_days_to_due=14,
+)
 
-    case_type, _created = CaseType.objects.get_or_create(
-        organisation=organisation,
-        code=CASE_TYPE_CODE,
-        defaults={
-            "name": CASE_TYPE_NAME,
-            "description": "Ansökningar om försörjningsstöd (SoL 4 kap. 1 §) från e-tjänsten.",
-            "default_days_to_due": 14,
-        },
-    )
-    if not case_type.active:
-        case_type.active = True
-        case_type.save(update_fields=["active"])
-    existing = {s.code: s for s in case_type.statuses.all()}
-    has_initial = any(s.is_initial for s in existing.values())
-    top = max((s.order for s in existing.values()), default=-1)
-    for offset, (code, name, kind, initial) in enumerate(STATUSES):
-        if code in existing:
-            continue
-        existing[code] = Status.objects.create(
-            case_type=case_type,
-            code=code,
-            name=name,
-            kind=kind,
-            order=top + 1 + offset,
-            is_initial=initial and not has_initial,
-        )
-    statuses = list(existing.values())
-    live = [s for s in statuses if s.kind != StatusKind.CLOSED]
-    reopen = [existing[c] for c in REOPEN_CODES if c in existing]
-    pairs = {(a.pk, b.pk) for a in live for b in statuses if a.pk != b.pk}
-    pairs |= {(a.pk, b.pk) for a in statuses if a.kind == StatusKind.CLOSED for b in reopen}
-    have = set(
-        Transition.objects.filter(case_type=case_type).values_list("from_status_id", "to_status_id")
-    )
-    Transition.objects.bulk_create(
-        [
-            Transition(case_type=case_type, from_status_id=a, to_status_id=b)
-            for a, b in sorted(pairs - have)
-        ],
-        ignore_conflicts=True,
-    )
-    queue, _created = Queue.objects.get_or_create(
-        organisation=organisation,
-        name=QUEUE_NAME,
-        defaults={"default_case_type": case_type},
-    )
-    if queue.default_case_type_id != case_type.pk or not queue.active:
-        queue.default_case_type = case_type
-        queue.active = True
-        queue.save(update_fields=["default_case_type", "active"])
-    return case_type, queue
+
+def ensure_case_setup(organisation) -> tuple[CaseType, Queue]:
+    """Return (case type, queue) for applications in ``organisation``; create what is missing
+    (the case engine's :mod:`sambruk.cases.services.module_setup`)."""
+    return ensure_module_setup(organisation, SETUP)
