@@ -46,7 +46,7 @@ from ..models import (
 from ..predicates import require_active
 from .attachments import delete_files_on_error, store_attachment
 from .base import commit_change, lock
-from .conversations import BODY_MAX, _email_externals, new_message_id
+from .conversations import BODY_MAX, _email_externals, new_threaded_message
 
 
 @dataclass(frozen=True)
@@ -298,18 +298,9 @@ def do_citizen_reply(
             code="message_too_long",
         )
     author = _as_citizen_participant(citizen_participant(citizen, conversation), person)
-    previous = conversation.messages.exclude(message_id="").order_by("-created_at", "-pk").first()
-    message = Message.objects.create(
-        conversation=conversation,
-        author=author,
-        body=body,
-        channel=MessageChannel.PORTAL,
-        message_id=new_message_id(),
-        in_reply_to=previous.message_id if previous else "",
+    message, previous = new_threaded_message(
+        conversation, author=author, body=body, channel=MessageChannel.PORTAL
     )
-    if not conversation.thread_id:
-        conversation.thread_id = message.message_id
-        conversation.save(update_fields=["thread_id"])
     with delete_files_on_error([]) as written:
         files = [
             store_attachment(

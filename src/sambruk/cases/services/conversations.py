@@ -210,6 +210,27 @@ def _citizen_sees(conversation) -> bool:
 
 
 # --- messages --------------------------------------------------------------------------
+def new_threaded_message(
+    conversation, *, author, body: str, channel
+) -> tuple[Message, Message | None]:
+    """Create our next message in ``conversation`` (a new Message-ID, In-Reply-To the latest
+    message, the conversation's thread id set by its first message). Returns (message, the
+    previous message or None). Callers hold the conversation's row lock."""
+    previous = conversation.messages.exclude(message_id="").order_by("-created_at", "-pk").first()
+    message = Message.objects.create(
+        conversation=conversation,
+        author=author,
+        body=body,
+        channel=channel,
+        message_id=new_message_id(),
+        in_reply_to=previous.message_id if previous else "",
+    )
+    if not conversation.thread_id:
+        conversation.thread_id = message.message_id
+        conversation.save(update_fields=["thread_id"])
+    return message, previous
+
+
 @transaction.atomic
 def do_post_message(
     conversation,
@@ -236,18 +257,9 @@ def do_post_message(
             code="message_too_long",
         )
     author = _staff_participant(conversation, actor)
-    previous = conversation.messages.exclude(message_id="").order_by("-created_at", "-pk").first()
-    message = Message.objects.create(
-        conversation=conversation,
-        author=author,
-        body=body,
-        channel=MessageChannel.WEB,
-        message_id=new_message_id(),
-        in_reply_to=previous.message_id if previous else "",
+    message, previous = new_threaded_message(
+        conversation, author=author, body=body, channel=MessageChannel.WEB
     )
-    if not conversation.thread_id:
-        conversation.thread_id = message.message_id
-        conversation.save(update_fields=["thread_id"])
     citizen_sees = _citizen_sees(conversation)
     with delete_files_on_error([]) as written:
         files = _attach(case, actor, message, attachments, citizen_sees, written)
