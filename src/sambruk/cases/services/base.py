@@ -62,8 +62,12 @@ def commit_change(
     data: dict | None = None,
     visible_to_citizen: bool = False,
     audit_action: str = AuditAction.UPDATE,
+    indexed: bool = False,
 ) -> Case:
-    """Save ``fields`` with a bumped version, then log, audit, store the event, mark read."""
+    """Save ``fields`` with a bumped version, then log, audit, store the event, mark read.
+
+    ``indexed``: the caller already wrote the case's search document in this transaction
+    (the event then skips the re-index after commit, see ``search.reindex_for_event``)."""
     now = timezone.now()
     case.version += 1
     case.updated_at = now
@@ -90,6 +94,8 @@ def commit_change(
         at=now,
         payload={"version": case.version, "changes": changes},
     )
+    if indexed:
+        stored.indexed = True
     touch_read(case, actor, case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
     return run_rules(case, actor=actor, event=event, changes=changes)

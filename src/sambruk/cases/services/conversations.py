@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from sambruk.core.notifications.services import queue_email
 
+from .. import search_create
 from ..errors import CaseActionError
 from ..models import (
     Attachment,
@@ -441,7 +442,8 @@ def do_receive_email(
     from .base import lock
     from .lifecycle import do_reopen
 
-    case = lock(case)
+    created = case  # maybe just created by do_create in this transaction (search document)
+    case = _created_here(case) or lock(case)
     require_not_removed(case)
     reopened = False
     if case.state == CaseState.CLOSED and non_closing_targets(case):
@@ -461,15 +463,21 @@ def do_receive_email(
             + _("[Meddelandet är avkortat. Hela e-postmeddelandet finns sparat i e-postingången.]")
         )
     address = _valid_address(sender_email)
+    new_conversation = conversation is None
     if conversation is None:
         topic = " ".join((topic or "").split())[:TOPIC_MAX] or _("E-post utan ämne")
         conversation = Conversation.objects.create(
             case=case, topic=topic, created_by=None, thread_id=message_id[:255]
         )
     if participant is None and address:
-        participant = conversation.participants.filter(
-            kind=ParticipantKind.EXTERNAL, email__iexact=address
-        ).first() or ConversationParticipant.objects.create(
+        # (a conversation started here has no participants yet)
+        participant = (
+            None
+            if new_conversation
+            else conversation.participants.filter(
+                kind=ParticipantKind.EXTERNAL, email__iexact=address
+            ).first()
+        ) or ConversationParticipant.objects.create(
             conversation=conversation,
             kind=ParticipantKind.EXTERNAL,
             email=address,
@@ -486,7 +494,7 @@ def do_receive_email(
     if not conversation.thread_id:
         conversation.thread_id = message.message_id
         conversation.save(update_fields=["thread_id"])
-    citizen_sees = _citizen_sees(conversation)
+    citizen_sees = False if new_conversation else _citizen_sees(conversation)
     author = str(participant) if participant else (sender_name or sender_email or _("okänd"))
     with delete_files_on_error([]) as written:
         files, skipped = [], []
@@ -513,6 +521,11 @@ def do_receive_email(
             "author": author,
             "topic": conversation.topic,
         }
+        # A case created in this transaction (a new mail): extend its creation document
+        # here instead of a full re-index after commit.
+        indexed = new_conversation and search_create.index_first_message(
+            created, case, conversation.topic, message.body
+        )
         if reopened:
             text += " " + _("Ärendet återöppnades.")
         elif case.state == CaseState.CLOSED:
@@ -536,8 +549,26 @@ def do_receive_email(
                 "skipped_attachments": skipped,
             },
             visible_to_citizen=citizen_sees,
+            indexed=indexed,
         )
     return message
+
+
+def _created_here(case):
+    """``case`` itself when ``do_create`` returned it in this transaction and nothing changed
+    it since (same version in the database), else None (the caller locks as usual).
+
+    A row inserted by this transaction needs no lock: PostgreSQL shows it to nobody else
+    before commit, and SQLite's write lock is already ours. Saves the locking re-read of an
+    inbound mail's new case.
+    """
+    from ..models import Case
+
+    if getattr(case, "_creation_search", None) is None:
+        return None
+    if not Case.objects.filter(pk=case.pk, version=case.version).exists():
+        return None
+    return case
 
 
 def _valid_address(address: str) -> str:

@@ -126,7 +126,9 @@ def do_create(
         # A new case has no read marker yet: a plain INSERT instead of update_or_create.
         CaseRead.objects.create(user=actor, case=case, read_at=case.updated_at)
     transaction.on_commit(lambda: events.dispatch(stored))
-    return run_rules(case, actor=actor, event="case.created")
+    case = run_rules(case, actor=actor, event="case.created")
+    search_create.remember_created(case, document, contacts)  # see do_receive_email
+    return case
 
 
 def _validate_new(queue, case_type, title, origin, priority, labels) -> None:
