@@ -121,6 +121,51 @@ def test_created_case_is_indexed_in_the_creating_transaction(world):
         reindex_case(case.pk)
 
 
+def test_inbound_mail_case_is_indexed_with_its_first_mail_in_the_creating_transaction(world):
+    """The e-mail channel: ``do_create`` then ``do_receive_email`` in one transaction. The
+    mail's subject and text are found without an after-commit re-index, the same as after a
+    full re-index; a change in between (a note) falls back to the re-index after commit."""
+    from django.db import transaction
+
+    from sambruk.cases.search import reindex_case
+    from sambruk.cases.services.conversations import do_receive_email
+    from sambruk.cases.system import SystemActor
+
+    def new_mail(title, body, note=""):
+        with transaction.atomic():
+            case = services.do_create(
+                actor=None,
+                queue=world.queue,
+                case_type=world.case_type,
+                title=title,
+                contacts=[{"name": "Tolvan Tolvansson", "email": "tolvan@example.se"}],
+                _skip_permission=True,
+            )
+            if note:
+                services.do_add_note(case, actor=world.worker, text=note)
+            do_receive_email(
+                case,
+                actor=SystemActor("e-post"),
+                topic=title,
+                sender_email="tolvan@example.se",
+                sender_name="Tolvan Tolvansson",
+                body=body,
+                message_id=f"<{title.split()[0]}@example.se>",
+            )
+        return case
+
+    case = new_mail("Gatlyktan slocknad", "Lyktan vid Kyrkbacken blinkar.")
+    for _pass in range(2):
+        assert found(world.worker, "Kyrkbacken") == {case.pk}
+        assert found(world.worker, "gatlyktan") == {case.pk}
+        assert found(world.worker, "Tolvansson") == {case.pk}
+        reindex_case(case.pk)
+    with world.commit():
+        other = new_mail("Parkbänken trasig", "Sitsen saknas.", note="Snickaren Nyberg")
+    assert found(world.worker, "Nyberg") == {other.pk}
+    assert found(world.worker, "sitsen") == {other.pk}
+
+
 def test_several_words_phrase_or_and_exclusion(world):
     assert found(world.worker, "Storgatan lampor") == {world.lamp.pk}
     assert found(world.worker, "parkbänk or snöröjning") == {world.bench.pk, world.snow.pk}
