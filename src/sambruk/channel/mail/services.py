@@ -238,16 +238,19 @@ def _process(mail: InboundMail) -> None:
                 sender__iexact=mail.sender,
             )
             .exclude(pk=mail.pk)
+            .order_by("pk")
+            .values_list("pk", "organisation_id", "case_id")  # not the earlier raw bytes
             .first()
         )
         if earlier is not None:
+            earlier_pk, organisation_id, case_id = earlier
             _finish(
                 mail,
                 InboundStatus.IGNORED,
                 InboundResult.DUPLICATE,
-                _("Samma meddelande togs emot tidigare (#%(pk)s).") % {"pk": earlier.pk},
-                organisation_id=earlier.organisation_id,
-                case_id=earlier.case_id,
+                _("Samma meddelande togs emot tidigare (#%(pk)s).") % {"pk": earlier_pk},
+                organisation_id=organisation_id,
+                case_id=case_id,
             )
             return
 
