@@ -208,7 +208,7 @@ def _process(mail: InboundMail) -> None:
     verdict = check_bounce(parsed, mail.envelope_from) or check_loop(
         parsed,
         own_domains=routing.platform_domains(),
-        own_addresses=routing.own_addresses(),
+        own_addresses=routing.own_addresses(among=[parsed.sender_email.lower()]),
         max_received=int(getattr(settings, "MAILIN_MAX_RECEIVED", 30)),
         max_own_references=int(getattr(settings, "MAILIN_MAX_OWN_REFERENCES", 25)),
     )

@@ -192,6 +192,16 @@ def test_mail_loops_are_detected(mailin, point):
     assert not Case.objects.exists() and not OutboxMessage.objects.exists()
 
 
+def test_mail_from_an_access_point_address_is_a_loop(mailin, point):
+    other = EmailAccessPointFactory(
+        organisation=point.organisation, address="bygglov@sandviken.example"
+    )
+    mailin.send(mail(sender=f"Bygglov <{other.address.upper()}>"))
+    row = only_mail()
+    assert row.result == InboundResult.LOOP and "plattformens egen adress" in row.detail
+    assert not Case.objects.exists()
+
+
 def test_unknown_address_goes_to_catch_all_then_platform_support(mailin, point, settings):
     support = EmailAccessPointFactory(
         organisation=point.organisation,
