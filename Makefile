@@ -88,6 +88,8 @@ messages: $(STAMP)
 	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
 	cd src/sambruk && ../../$(PY) ../../manage.py makemessages -l sv -l en --no-obsolete \
 		--ignore 'static/*' --ignore '*/tests/*'
+	cd src/sambruk && ../../$(PY) ../../manage.py makemessages -d djangojs -l sv -l en --no-obsolete \
+		--ignore '*/tests/*'
 	$(MAKE) translations
 
 clean:
