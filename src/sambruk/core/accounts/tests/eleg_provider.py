@@ -5,11 +5,13 @@ driver of the real authorization code flow: the Django test client plays the RP'
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -28,16 +30,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
-    """Start the provider on loopback; installs its npm packages (npm ci) when missing."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is required for the OIDC provider tests (Debian: apt install nodejs)")
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
-        subprocess.run(
-            ["npm", "ci", "--prefix", str(PROVIDER_DIR), "--no-audit", "--no-fund"], check=True
-        )
+def _start_provider(node, timeout: float = 30.0):
+    """(process, READY line or "", output lines) of one start of the provider."""
     port = _free_port()
     proc = subprocess.Popen(
         [node, str(PROVIDER_DIR / "provider.mjs")],
@@ -51,16 +45,51 @@ def oidc_provider():
         stderr=subprocess.STDOUT,
         text=True,
     )
-    seen = []
-    for line in proc.stdout:  # warnings (e.g. about the Node version) come first
-        seen.append(line)
-        if line.startswith("READY ") or len(seen) > 50:
+    lines: queue.Queue = queue.Queue()
+
+    def pump():  # reads until EOF, which also keeps the pipe drained afterwards
+        for out in proc.stdout:
+            lines.put(out)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            out = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
             break
-    if not seen or not seen[-1].startswith("READY "):
-        proc.kill()
-        pytest.fail(f"OIDC provider did not start: {''.join(seen)}{proc.stdout.read()}")
-    line = seen[-1]
-    threading.Thread(target=proc.stdout.read, daemon=True).start()  # keep the pipe drained
+        if out is None:
+            break
+        seen.append(out)
+        if out.startswith("READY "):
+            return proc, out, seen
+    proc.kill()
+    proc.wait(timeout=10)
+    return proc, "", seen
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """Start the provider on loopback; installs its npm packages (npm ci) when missing."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is required for the OIDC provider tests (Debian: apt install nodejs)")
+    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+        subprocess.run(
+            ["npm", "ci", "--prefix", str(PROVIDER_DIR), "--no-audit", "--no-fund"], check=True
+        )
+    # Node has been seen to deadlock at start-up (a futex in key generation, no output, no
+    # port) about once in a few hundred starts: wait for READY with a timeout and start again.
+    attempts = []
+    for _attempt in range(3):
+        proc, line, seen = _start_provider(node)
+        if line:
+            break
+        attempts.append("".join(seen))
+    else:
+        pytest.fail(f"OIDC provider did not start: {attempts}")
     yield line.split()[1]
     proc.terminate()
     proc.wait(timeout=10)
