@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sambruk.core.authz.admin import RestrictedReadOnlyAdmin
 from sambruk.core.authz.permissions import ALL, has_perm, permitted_organisation_ids
 from sambruk.core.organisations.models import Organisation
 
@@ -100,7 +101,9 @@ class EmailAccessPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundMail)
-class InboundMailAdmin(admin.ModelAdmin):
+class InboundMailAdmin(RestrictedReadOnlyAdmin):
+    view_permission = VIEW_INBOUND
+    retry_permission = RETRY_INBOUND
     list_display = ("received_at", "sender", "subject", "organisation", "status", "result", "case")
     list_filter = ("status", "result")
     search_fields = ("sender", "subject", "message_id", "envelope_from")
@@ -114,27 +117,6 @@ class InboundMailAdmin(admin.ModelAdmin):
     def headers(self, obj):
         raw = bytes(obj.raw or b"")
         return raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0][:8000].decode("utf-8", "replace")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, VIEW_INBOUND)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return has_perm(request.user, VIEW_INBOUND, getattr(obj, "organisation_id", None))
-
-    def has_module_permission(self, request):
-        return has_perm(request.user, VIEW_INBOUND)
-
-    def has_retry_permission(self, request):
-        return has_perm(request.user, RETRY_INBOUND)
 
     @admin.action(description=_("Behandla igen"), permissions=["retry"])
     def retry_mails(self, request, queryset):

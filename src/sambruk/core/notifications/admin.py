@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from sambruk.core.authz.admin import RestrictedReadOnlyAdmin
 from sambruk.core.authz.permissions import has_perm
 
 from . import services
@@ -16,7 +17,10 @@ RETRY_PERM = "notifications.retry_outboxmessage"
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(RestrictedReadOnlyAdmin):
+    # Content is never edited by hand: messages are written by services.queue_email.
+    view_permission = VIEW_PERM
+    retry_permission = RETRY_PERM
     list_display = (
         "subject",
         "recipients",
@@ -38,28 +42,6 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     @admin.display(description=_("mottagare"))
     def recipients(self, obj):
         return ", ".join(obj.to)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).restrict(request.user, VIEW_PERM)
-
-    # Content is never edited by hand: messages are written by services.queue_email.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return has_perm(request.user, VIEW_PERM, getattr(obj, "organisation_id", None))
-
-    def has_module_permission(self, request):
-        return has_perm(request.user, VIEW_PERM)
-
-    def has_retry_permission(self, request):
-        return has_perm(request.user, RETRY_PERM)
 
     @admin.action(description=_("Försök igen"), permissions=["retry"])
     def retry_messages(self, request, queryset):
