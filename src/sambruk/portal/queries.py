@@ -130,7 +130,7 @@ def case_view(user, pk) -> CaseView | None:
     record_read(actor=user, obj=case, organisation=case.organisation_id, purpose=PURPOSE)
     return CaseView(
         case=case,
-        log=list(case_access.visible_log(case)),
+        log=list(case_access.visible_log(case, citizen)),
         attachments=list(case_access.visible_attachments(case, citizen)),
         conversations=case_access.citizen_conversations(citizen, case),
         submissions=(

@@ -146,8 +146,24 @@ def citizen_case(citizen: Citizen, pk) -> Case | None:
     return cases_for_citizen(citizen).filter(pk=pk).first()
 
 
-def visible_log(case: Case):
-    return CaseLogEntry.objects.filter(case=case, visible_to_citizen=True).order_by("at", "pk")
+def visible_log(case: Case, citizen: Citizen | None = None):
+    """Case-log entries flagged visible to citizens. With ``citizen``, an entry about a
+    conversation (``data["conversation"]``) is shown only to those who take part in it: a
+    co-applicant does not learn the topics of the applicant's own threads."""
+    rows = CaseLogEntry.objects.filter(case=case, visible_to_citizen=True)
+    if citizen is not None:
+        q = _participant_q(citizen)
+        mine = (
+            list(
+                ConversationParticipant.objects.filter(q, conversation__case=case)
+                .values_list("conversation_id", flat=True)
+                .distinct()
+            )
+            if q is not None
+            else []
+        )
+        rows = rows.filter(Q(data__conversation__isnull=True) | Q(data__conversation__in=mine))
+    return rows.order_by("at", "pk")
 
 
 def visible_attachments(case: Case, citizen: Citizen):

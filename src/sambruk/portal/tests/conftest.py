@@ -62,9 +62,11 @@ def make_case(kommun, *, contact=None, title="Bygglov för carport", **kw):
     )
 
 
-def start_thread(kommun, case, who, *, body="Vi behöver en ritning.", attachments=()):
+def start_thread(
+    kommun, case, who, *, body="Vi behöver en ritning.", attachments=(), topic="Komplettering"
+):
     conversation = case_services.do_start_conversation(
-        case, actor=kommun.worker, topic="Komplettering", participants=[who]
+        case, actor=kommun.worker, topic=topic, participants=[who]
     )
     case_services.do_post_message(
         conversation, actor=kommun.worker, body=body, attachments=attachments

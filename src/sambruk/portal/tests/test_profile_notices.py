@@ -293,3 +293,15 @@ def test_a_co_applicants_own_thread_and_its_files_stay_theirs(client, kommun):
     assert "testas-intyg.pdf" not in page and "Till Testa" not in page
     download = client.get(f"/mina-sidor/arende/{case.pk}/bilaga/{attachment.pk}/")
     assert download.status_code == 404
+
+
+def test_the_case_log_shows_only_the_citizens_own_conversations(client, kommun):
+    login_citizen(client)
+    testa = person("198112189876", "Testa", "Påhittadsson")
+    case = make_case(kommun, contact={"person": person(TOLVAN), "role": "Sökande"})
+    case_services.do_add_contact(case, actor=kommun.worker, person=testa, role="Medsökande")
+    start_thread(kommun, case, testa, topic="Skuld till hyresvärden")
+    start_thread(kommun, case, person(TOLVAN), topic="Kontoutdrag saknas")
+    page = client.get(f"/mina-sidor/arende/{case.pk}/").text
+    assert "Kontoutdrag saknas" in page  # Tolvan's own thread and its log entries
+    assert "Skuld till hyresvärden" not in page  # Testa's thread: not even its topic
