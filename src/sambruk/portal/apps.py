@@ -8,8 +8,10 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from sambruk.cases.events import subscribe
+        from sambruk.cases.services.citizen import register_address_owner
 
         from . import demo  # noqa: F401  (registers the demo loader)
-        from .services import on_case_event
+        from .services import on_case_event, owners_of_address
 
         subscribe(on_case_event)
+        register_address_owner(owners_of_address)

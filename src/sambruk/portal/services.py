@@ -58,6 +58,16 @@ def citizen_for(user) -> Citizen:
     return Citizen.of(user, verified_emails(user))
 
 
+def owners_of_address(email: str) -> list:
+    """``[(Citizen, Person | None)]`` of the citizens who verified ``email`` (the case engine
+    asks, so that such an address takes part in a conversation as the citizen)."""
+    users = [
+        row.user
+        for row in VerifiedEmail.objects.filter(email__iexact=email.strip()).select_related("user")
+    ]
+    return [(citizen_for(user), person_for(user)) for user in users]
+
+
 def person_for(user):
     from sambruk.core.persons.models import Person
 

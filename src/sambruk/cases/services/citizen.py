@@ -98,6 +98,29 @@ LIST_FIELDS = (
 )
 
 
+#: Functions ``email -> [(Citizen, Person | None), …]``: whose verified Mina sidor address
+#: ``email`` is. The portal registers one; the case engine does not know its models.
+_address_owners: list = []
+
+
+def register_address_owner(lookup) -> None:
+    if lookup not in _address_owners:
+        _address_owners.append(lookup)
+
+
+def mina_sidor_owner(case: Case, email: str):
+    """``(Citizen, Person | None)`` of the citizen who verified ``email`` on Mina sidor and
+    sees ``case`` there, or ``None``."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    for lookup in _address_owners:
+        for citizen, person in lookup(email):
+            if cases_for_citizen(citizen).filter(pk=case.pk).exists():
+                return citizen, person
+    return None
+
+
 def cases_for_citizen(citizen: Citizen):
     """Every case the citizen is a contact on (open and closed), newest change first."""
     q = citizen.contact_q()

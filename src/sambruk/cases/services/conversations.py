@@ -123,12 +123,30 @@ def _add_participant(conversation, case, spec: dict) -> ConversationParticipant:
                 code="invalid_email",
             ) from None
         duplicate = existing.filter(kind=ParticipantKind.EXTERNAL, email__iexact=address).first()
+        owner = _mina_sidor_owner(case, address)
+        if owner is not None:
+            # The address is verified on Mina sidor by a citizen who sees this case: they take
+            # part as the citizen and get content-free notices, never the content by e-mail.
+            person = owner[1]
+            spec = {**spec, "kind": ParticipantKind.CITIZEN, "person": person}
+            spec["name"] = spec["name"] or (person.full_name if person else "")
+            duplicate = duplicate or (
+                existing.filter(kind=ParticipantKind.CITIZEN, person=person).first()
+                if person is not None
+                else existing.filter(kind=ParticipantKind.CITIZEN, email__iexact=address).first()
+            )
     if duplicate is not None:
         raise CaseActionError(
             _("%(name)s deltar redan i konversationen.") % {"name": str(duplicate)},
             code="duplicate_participant",
         )
     return ConversationParticipant.objects.create(conversation=conversation, **spec)
+
+
+def _mina_sidor_owner(case, address: str):
+    from .citizen import mina_sidor_owner  # citizen.py builds on this module
+
+    return mina_sidor_owner(case, address)
 
 
 def _staff_participant(conversation, user) -> ConversationParticipant:

@@ -130,6 +130,30 @@ def test_cases_with_a_verified_address_are_claimed(
     assert "Lampan" not in notice.body_text + notice.body_html + notice.subject
 
 
+def test_an_address_verified_before_it_is_added_takes_part_as_the_citizen(
+    client, kommun, django_capture_on_commit_callbacks
+):
+    case = make_case(kommun, contact={"email": "tolvan@example.se"}, title="Nedfallen skylt")
+    other = make_case(kommun, contact={"email": "annan@example.se"}, title="Annat ärende")
+    user = login_citizen(client)
+    verify(client, user, "tolvan@example.se")
+    CitizenProfile.objects.create(user=user, email="tolvan@example.se")
+    with django_capture_on_commit_callbacks(execute=True):
+        conversation = start_thread(
+            kommun, case, {"email": "Tolvan@Example.se"}, body="Skylten sitter uppe igen."
+        )
+        # the same address on a case the citizen does not see stays an e-mail participant
+        start_thread(kommun, other, {"email": "tolvan@example.se"}, body="Till adressen.")
+    participant = conversation.participants.get(email__iexact="tolvan@example.se")
+    assert participant.kind == "citizen" and participant.person.civic_number == TOLVAN
+    content = OutboxMessage.objects.filter(template="cases/email/conversation_message")
+    assert [m.body_text.count("Till adressen.") for m in content] == [1]
+    notice = OutboxMessage.objects.get(template="portal/email/new_message")
+    assert "Skylten" not in notice.body_text + notice.body_html + notice.subject
+    page = client.get(f"/mina-sidor/arende/{case.pk}/").text
+    assert "Skylten sitter uppe igen." in page
+
+
 def test_removed_address_no_longer_claims(client, kommun):
     make_case(kommun, contact={"email": "tolvan@example.se"}, title="Klotter på skolan")
     user = login_citizen(client)
