@@ -43,15 +43,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+# Rule references of the lines: shown to the caseworker and in the decision letter, so
+# translated (through ``_texts()``) like the line labels.
 RULES = {
-    "personal": "SoF 2 kap. 1 § (riksnormen, personliga kostnader)",
-    "common": "SoF 2 kap. 1 § (riksnormen, gemensamma hushållskostnader)",
-    "over7": "Riksnormen: hushåll över 7 personer, HH7 − HH6 per extra person",
-    "shared": "Riksnormen: ej sammanboende vuxen i gemensamt hushåll, gemensamma kostnader / n",
-    "part_time": "Kommunens tillämpning: personliga kostnader × dagar / 30 (parameter)",
-    "outside": "SoL: skäliga kostnader utanför riksnormen",
-    "housing_cap": "Kommunens riktlinje för skälig boendekostnad",
-    "income": "SoL: hushållets inkomster räknas av",
+    "personal": N_("SoF 2 kap. 1 § (riksnormen, personliga kostnader)"),
+    "common": N_("SoF 2 kap. 1 § (riksnormen, gemensamma hushållskostnader)"),
+    "over7": N_("Riksnormen: hushåll över 7 personer, HH7 − HH6 per extra person"),
+    "shared": N_("Riksnormen: ej sammanboende vuxen i gemensamt hushåll, gemensamma kostnader / n"),
+    "part_time": N_("Kommunens tillämpning: personliga kostnader × dagar / 30 (parameter)"),
+    "outside": N_("SoL: skäliga kostnader utanför riksnormen"),
+    "housing_cap": N_("Kommunens riktlinje för skälig boendekostnad"),
+    "income": N_("SoL: hushållets inkomster räknas av"),
 }
 
 
@@ -339,11 +341,10 @@ _LINE_TEXTS = {
     "capped": N_("%(label)s (begränsad till riktlinjens %(cap)s kr för %(n)s personer)"),
     **{f"note:{key}": text for key, text in _NOTES.items()},
     **{f"cost:{key}": text for key, text in COST_LABELS.items()},
+    **{f"rule:{key}": text for key, text in RULES.items()},
 }
 _TEXT_CACHE: dict[str | None, dict] = {}  # language -> texts (and cached child labels)
 
-_RULE_PART_TIME = f"{RULES['personal']}; {RULES['part_time']}"
-_RULE_OVER7 = f"{RULES['common']}; {RULES['over7']}"
 _COST_NAMES = tuple(COST_LABELS)
 
 
@@ -353,6 +354,8 @@ def _texts() -> dict:
     texts = _TEXT_CACHE.get(language)
     if texts is None:
         texts = {key: _(msgid) for key, msgid in _LINE_TEXTS.items()}
+        texts["rule:personal+part_time"] = f"{texts['rule:personal']}; {texts['rule:part_time']}"
+        texts["rule:common+over7"] = f"{texts['rule:common']}; {texts['rule:over7']}"
         _TEXT_CACHE[language] = texts
     return texts
 
@@ -374,7 +377,7 @@ def _norm_lines(
 ) -> tuple[int, int]:
     """Append the norm lines to ``lines``; return (household size, norm total)."""
     adults = _validate(household, params)
-    rule_personal = RULES["personal"]
+    rule_personal = texts["rule:personal"]
     if len(adults) == 1:
         total = table.adult_single
         lines.append(Line("norm", texts["single"], total, rule_personal))
@@ -406,17 +409,17 @@ def _norm_lines(
         if note_key:
             note = f"{texts['note:' + note_key]}, {note}"
         label = member.label or texts["child"] % {"age": member.age}
-        lines.append(Line("norm", f"{label} ({note})", amount, _RULE_PART_TIME))
+        lines.append(Line("norm", f"{label} ({note})", amount, texts["rule:personal+part_time"]))
         total += amount
         if _counts_in_size(member, params):
             size += 1
 
     total_size = size + household.other_residents
     common = table.common_for(total_size)
-    rule = RULES["common"]
+    rule = texts["rule:common"]
     label = texts["common"] % {"n": total_size}
     if total_size > 7:
-        rule = _RULE_OVER7
+        rule = texts["rule:common+over7"]
         label = texts["over7"] % {
             "label": label,
             "extra": total_size - 7,
@@ -424,7 +427,7 @@ def _norm_lines(
         }
     if household.other_residents:
         common = _round(Decimal(common) * size / total_size)
-        rule = f"{rule}; {RULES['shared']}"
+        rule = f"{rule}; {texts['rule:shared']}"
         label = texts["shared"] % {"label": label, "size": size, "total": total_size}
     lines.append(Line("norm", label, common, rule))
     return size, total + common
@@ -435,7 +438,7 @@ def _cost_lines(
 ) -> int:
     """Append the cost lines to ``lines``; return their total."""
     total = 0
-    rule_outside = RULES["outside"]
+    rule_outside = texts["rule:outside"]
     for name in _COST_NAMES:
         amount = getattr(costs, name)
         if not amount:
@@ -451,7 +454,7 @@ def _cost_lines(
                         "cost",
                         texts["capped"] % {"label": label, "cap": cap, "n": size},
                         cap,
-                        f"{RULES['housing_cap']} {guideline.source}".strip(),
+                        f"{texts['rule:housing_cap']} {guideline.source}".strip(),
                         requested=amount,
                     )
                 )
@@ -472,7 +475,7 @@ def _calculate(table, household, costs, incomes, guideline, params, texts) -> Ne
     size, norm_total = _norm_lines(table, household, params, texts, lines)
     costs_total = _cost_lines(costs, size, guideline, texts, lines)
     income_total = 0
-    rule_income = RULES["income"]
+    rule_income = texts["rule:income"]
     for item in incomes:
         amount = item.amount
         _check_amount(item.label, amount)
