@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from sambruk.core.authz.permissions import ALL, permitted_organisation_ids
@@ -17,24 +18,24 @@ def acting_organisation(request, permission: str, explicit=None) -> Organisation
     client = getattr(request.user, "api_client", None)
     if client is not None and getattr(client, "pk", None):
         if explicit not in (None, "") and str(explicit) != str(client.organisation_id):
-            raise exceptions.ValidationError({"organisation": ["Okänd organisation."]})
+            raise exceptions.ValidationError({"organisation": [_("Okänd organisation.")]})
         return client.organisation
     allowed = permitted_organisation_ids(request.user, permission)
     if explicit in (None, ""):
         if allowed != ALL and len(allowed) == 1:
             return Organisation.objects.get(pk=next(iter(allowed)))
         raise exceptions.ValidationError(
-            {"organisation": ["Ange vilken organisation (id) begäran gäller."]}
+            {"organisation": [_("Ange vilken organisation (id) begäran gäller.")]}
         )
     try:
         org_id = int(str(explicit))
     except ValueError:
-        raise exceptions.ValidationError({"organisation": ["Ogiltigt id."]}) from None
+        raise exceptions.ValidationError({"organisation": [_("Ogiltigt id.")]}) from None
     if allowed != ALL and org_id not in allowed:
-        raise exceptions.ValidationError({"organisation": ["Okänd organisation."]})
+        raise exceptions.ValidationError({"organisation": [_("Okänd organisation.")]})
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
-        raise exceptions.ValidationError({"organisation": ["Okänd organisation."]})
+        raise exceptions.ValidationError({"organisation": [_("Okänd organisation.")]})
     return org
 
 
@@ -60,12 +61,12 @@ class StrictFieldsMixin:
     def to_internal_value(self, data):
         if _has_surrogates(data):
             raise exceptions.ValidationError(
-                {"non_field_errors": ["Texten innehåller ogiltiga tecken."]}
+                {"non_field_errors": [_("Texten innehåller ogiltiga tecken.")]}
             )
         if isinstance(data, dict):
             unknown = set(data) - set(self.fields)
             if unknown:
                 raise exceptions.ValidationError(
-                    {name: ["Okänt fält."] for name in sorted(unknown)}
+                    {name: [_("Okänt fält.")] for name in sorted(unknown)}
                 )
         return super().to_internal_value(data)

@@ -17,6 +17,7 @@ import logging
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from lxml import etree
@@ -57,7 +58,7 @@ def read_cursor(value: str, org_id: int) -> int:
 
 def _cursor_error():
     return exceptions.ValidationError(
-        {"after": ["Ogiltig markör. Använd värdet från next i ett tidigare svar."]},
+        {"after": [_("Ogiltig markör. Använd värdet från next i ett tidigare svar.")]},
         code="invalid_cursor",
     )
 
@@ -146,9 +147,11 @@ class FeedViewSet(
         try:
             size = int(params.get("page_size", DEFAULT_PAGE))
         except ValueError:
-            raise exceptions.ValidationError({"page_size": ["Ange ett heltal."]}) from None
+            raise exceptions.ValidationError({"page_size": [_("Ange ett heltal.")]}) from None
         if not 1 <= size <= MAX_PAGE:
-            raise exceptions.ValidationError({"page_size": [f"Mellan 1 och {MAX_PAGE}."]})
+            raise exceptions.ValidationError(
+                {"page_size": [_("Mellan 1 och %(max)d.") % {"max": MAX_PAGE}]}
+            )
         page = list(
             self.get_queryset().filter(organisation=org, seq__gt=after).order_by("seq")[: size + 1]
         )
@@ -165,7 +168,8 @@ class FeedViewSet(
                 {
                     "atom": {
                         "feed_id": f"urn:sambruk:feed:{org.pk}",
-                        "title": f"Ärendehändelser – {org.name}",
+                        "title": _("Ärendehändelser – %(organisation)s")
+                        % {"organisation": org.name},
                         "updated": page[-1].at if page else timezone.now(),
                         "self_url": request.build_absolute_uri(),
                         "next_url": next_url,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, viewsets
@@ -35,5 +36,5 @@ class ContactLookupViewSet(viewsets.ViewSet):
         except DjangoValidationError as exc:
             raise exceptions.ValidationError({"civic_number": exc.messages}) from None
         if data is None:
-            raise exceptions.NotFound("Personen finns inte i registret.")
+            raise exceptions.NotFound(_("Personen finns inte i registret."))
         return Response(data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -65,7 +66,7 @@ class ShadowCaseWriteSerializer(StrictFieldsMixin, serializers.Serializer):
     def validate_content(self, value):
         keys = [x["key"] for x in value]
         if len(keys) != len(set(keys)):
-            raise serializers.ValidationError("Varje nyckel får bara finnas en gång.")
+            raise serializers.ValidationError(_("Varje nyckel får bara finnas en gång."))
         return value
 
 
@@ -136,7 +137,7 @@ class ShadowCaseViewSet(
             params = self.request.query_params
             if any("\x00" in params.get(k, "") for k in ("system_name", "external_id")):
                 raise serializers.ValidationError(
-                    {"system_name": ["Null-tecken är inte tillåtna."]}
+                    {"system_name": [_("Null-tecken är inte tillåtna.")]}
                 )
             if params.get("system_name"):
                 qs = qs.filter(system_name=params["system_name"])
