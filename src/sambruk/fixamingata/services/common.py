@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sambruk.cases.system import SystemActor
@@ -99,7 +99,21 @@ def schedule_delivery(report, *, mark_due: bool = True) -> None:
     delivery.schedule_delivery(report, mark_due=mark_due)
 
 
-def send_mail(to: str, template: str, context: dict, organisation=None, headers=None) -> None:
+def request_language() -> str:
+    """The language of the citizen's current request (``sv`` outside a request).
+
+    The confirmation mails are queued while the citizen's request is handled, so they are
+    written in the language the citizen used the site in.
+    """
+    try:
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def send_mail(
+    to: str, template: str, context: dict, organisation=None, headers=None, language: str = "sv"
+) -> None:
     if to:
         queue_email(
             to=to,
@@ -107,6 +121,7 @@ def send_mail(to: str, template: str, context: dict, organisation=None, headers=
             context=context,
             organisation=organisation,
             headers=headers,
+            language=language,
         )
 
 

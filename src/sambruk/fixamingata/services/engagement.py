@@ -24,7 +24,7 @@ from ..models import (
     TokenPurpose,
     Update,
 )
-from .common import audit, issue_token, new_secret, send_mail, use_token
+from .common import audit, issue_token, new_secret, request_language, send_mail, use_token
 from .reports import clean_email
 from .updates import _case_note, _reopen_case, apply_state
 
@@ -72,6 +72,7 @@ def subscribe_alert(
                 "alert": alert,
                 "confirm_url": absolute("fixamingata:confirm_alert", token=token.token),
             },
+            language=request_language(),
         )
     audit("create", actor=user, obj=alert)
     return alert

@@ -24,6 +24,7 @@ from .common import (
     is_abusive,
     issue_token,
     new_secret,
+    request_language,
     schedule_delivery,
     send_mail,
     use_token,
@@ -176,6 +177,7 @@ def submit_report(
                         "confirm_url": absolute("fixamingata:confirm_report", token=token.token),
                         "body_name": report.body.name,
                     },
+                    language=request_language(),
                 )
     except IntegrityError:
         _delete_files(stored_files)

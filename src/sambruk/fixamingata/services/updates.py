@@ -30,6 +30,7 @@ from .common import (
     audit,
     is_abusive,
     issue_token,
+    request_language,
     send_mail,
     system_actor,
     use_token,
@@ -173,6 +174,7 @@ def add_update(
                     "update": update,
                     "confirm_url": absolute("fixamingata:confirm_update", token=token.token),
                 },
+                language=request_language(),
             )
     return update
 
