@@ -3,8 +3,8 @@
 The format is documented in ``docs/eforms.md``; its structure is fixed by
 ``schema/form-definition.schema.json`` (Draft 2020-12). :func:`validate_definition` first
 checks the structure, then the rules a JSON Schema cannot express (unique names, visibility
-rules that refer to earlier fields, min ≤ max …). Every message is Swedish and names the
-place: ``Sida 2, fält ”inkomst”: min är större än max.``
+rules that refer to earlier fields, min ≤ max …). Every message is Swedish (translated with
+gettext) and names the place: ``Sida 2, fält ”inkomst”: min är större än max.``
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "form-definition.schema.json"
 
@@ -146,29 +147,36 @@ def _where(schema: dict, path) -> str:
     node = schema
     path = list(path)
     i = 0
+    in_field = False
     while i < len(path):
         key = path[i]
         nxt = path[i + 1] if i + 1 < len(path) else None
         if key == "pages" and isinstance(nxt, int):
-            parts.append(f"Sida {nxt + 1}")
+            parts.append(_("Sida %(n)s") % {"n": nxt + 1})
             node = _get(node, key, nxt)
             i += 2
             continue
         if key == "fields" and isinstance(nxt, int):
             field = _get(node, key, nxt)
             name = field.get("name") if isinstance(field, dict) else None
-            label = "delfält" if any(p.startswith("fält") for p in parts) else "fält"
-            parts.append(f"{label} ”{name}”" if name else f"{label} {nxt + 1}")
+            if in_field:  # a sub-field of a group
+                part = _("delfält ”%(name)s”") if name else _("delfält %(n)s")
+            else:
+                part = _("fält ”%(name)s”") if name else _("fält %(n)s")
+            parts.append(part % {"name": name, "n": nxt + 1})
+            in_field = True
             node = field
             i += 2
             continue
         if key == "options" and isinstance(nxt, int):
-            parts.append(f"alternativ {nxt + 1}")
+            parts.append(_("alternativ %(n)s") % {"n": nxt + 1})
             node = _get(node, key, nxt)
             i += 2
             continue
         if key in ("showWhen", "hideWhen"):
-            parts.append("villkor för att visa" if key == "showWhen" else "villkor för att dölja")
+            parts.append(
+                _("villkor för att visa") if key == "showWhen" else _("villkor för att dölja")
+            )
             node = None
             i = len(path)
             continue
@@ -177,7 +185,7 @@ def _where(schema: dict, path) -> str:
         node = _get(node, key)
         i += 1
     if not parts or parts[0].startswith("”"):
-        parts.insert(0, "Formuläret")
+        parts.insert(0, _("Formuläret"))
     return ", ".join(parts)
 
 
@@ -206,7 +214,7 @@ def _structure_errors(schema) -> list[DefinitionError]:
     seen: set[str] = set()
     for error in sorted(validator.iter_errors(schema), key=lambda e: list(map(str, e.path))):
         path = tuple(error.absolute_path)
-        where = _where(schema, path) if isinstance(schema, dict) else "Formuläret"
+        where = _where(schema, path) if isinstance(schema, dict) else _("Formuläret")
         message = _structure_message(error)
         key = f"{where}|{message}"
         if key not in seen:
@@ -219,74 +227,84 @@ def _structure_message(error) -> str:
     v = error.validator
     if v == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
-        return f"egenskapen ”{missing.group(1) if missing else '?'}” saknas."
+        return _("egenskapen ”%(name)s” saknas.") % {"name": missing.group(1) if missing else "?"}
     if v == "additionalProperties":
         extra = re.findall(r"'([^']+)'", error.message)
-        return f"okänd egenskap ”{', '.join(extra)}”."
+        return _("okänd egenskap ”%(names)s”.") % {"names": ", ".join(extra)}
     if v == "type":
         wanted = {
-            "object": "ett objekt", "array": "en lista", "string": "en text",
-            "number": "ett tal", "integer": "ett heltal", "boolean": "true eller false",
+            "object": _("ett objekt"), "array": _("en lista"), "string": _("en text"),
+            "number": _("ett tal"), "integer": _("ett heltal"), "boolean": _("true eller false"),
         }  # fmt: skip
         types = (
             error.validator_value
             if isinstance(error.validator_value, list)
             else [error.validator_value]
         )
-        return "ska vara " + " eller ".join(wanted.get(t, t) for t in types) + "."
+        either = f" {_('eller')} "
+        return _("ska vara %(types)s.") % {"types": either.join(wanted.get(t, t) for t in types)}
     if v == "enum":
         allowed = ", ".join(str(x) for x in error.validator_value)
-        return f"okänt värde ”{error.instance}”. Tillåtna värden: {allowed}."
+        return _("okänt värde ”%(value)s”. Tillåtna värden: %(allowed)s.") % {
+            "value": error.instance,
+            "allowed": allowed,
+        }
     if v == "const":
-        return f"ska vara {error.validator_value}."
+        return _("ska vara %(value)s.") % {"value": error.validator_value}
     if v == "pattern":
         if error.path and error.path[-1] == "prefill":
-            return (
-                f"okänd förifyllnadskälla ”{error.instance}”. Använd eleg.civic_number, "
+            return _(
+                "okänd förifyllnadskälla ”%(value)s”. Använd eleg.civic_number, "
                 "eleg.given_name, eleg.family_name, eleg.full_name eller plugin:<namn>.<sökväg>."
-            )
+            ) % {"value": error.instance}
         if error.path and error.path[-1] in ("name", "field", "id"):
-            return (
-                f"namnet ”{error.instance}” är ogiltigt: använd små bokstäver a–z, siffror "
+            return _(
+                "namnet ”%(value)s” är ogiltigt: använd små bokstäver a–z, siffror "
                 "och _, och börja med en bokstav."
-            )
-        return f"värdet ”{error.instance}” har fel format."
+            ) % {"value": error.instance}
+        return _("värdet ”%(value)s” har fel format.") % {"value": error.instance}
     if v in ("minItems", "minLength"):
         return (
-            "får inte vara tom."
+            _("får inte vara tom.")
             if error.validator_value == 1
-            else f"ska ha minst {error.validator_value}."
+            else _("ska ha minst %(n)s.") % {"n": error.validator_value}
         )
     if v == "minimum":
-        return f"ska vara minst {error.validator_value}."
+        return _("ska vara minst %(n)s.") % {"n": error.validator_value}
     if v == "uniqueItems":
-        return "innehåller dubbletter."
+        return _("innehåller dubbletter.")
     if v in ("minProperties", "maxProperties"):
-        return "ett villkor ska ha ”field” och exakt ett av anyOf, noneOf, greaterThan, lessThan, answered."
+        return _(
+            "ett villkor ska ha ”field” och exakt ett av anyOf, noneOf, greaterThan, lessThan, "
+            "answered."
+        )
     if v == "oneOf":
         return _one_of_message(error)
     if v == "not":
-        return "egenskaperna required, prefill och statistical gäller inte informationstext och sammanfattning."
-    return "har fel form."
+        return _(
+            "egenskaperna required, prefill och statistical gäller inte informationstext och "
+            "sammanfattning."
+        )
+    return _("har fel form.")
 
 
 def _one_of_message(error) -> str:
     last = error.path[-1] if error.path else None
     if last in ("showWhen", "hideWhen") or isinstance(last, int) and "field" in str(error.instance):
-        return (
+        return _(
             'villkoret har fel form: ange {"field": …, "anyOf"|"noneOf"|"greaterThan"|'
             '"lessThan"|"answered": …} eller kombinera med "all"/"any".'
         )
     if last in ("min", "max"):
-        return "ska vara ett tal, ett datum ÅÅÅÅ-MM-DD eller ”today”."
-    return 'ska vara en text eller ett objekt {"sv": …, "en": …} med svensk text.'
+        return _("ska vara ett tal, ett datum ÅÅÅÅ-MM-DD eller ”today”.")
+    return _('ska vara en text eller ett objekt {"sv": …, "en": …} med svensk text.')
 
 
 # --- semantics ----------------------------------------------------------------------------
 def validate_definition(schema, *, registry=None) -> list[DefinitionError]:
     """All problems of a definition; an empty list means it can be saved and published."""
     if not isinstance(schema, dict):
-        return [DefinitionError("Formuläret", "definitionen ska vara ett JSON-objekt.")]
+        return [DefinitionError(_("Formuläret"), _("definitionen ska vara ett JSON-objekt."))]
     errors = _structure_errors(schema)
     if errors:
         return errors
@@ -309,7 +327,7 @@ def _semantic_errors(schema: dict, registry) -> list[DefinitionError]:
     for p, page in enumerate(schema["pages"]):
         if page.get("id"):
             if page["id"] in seen_pages:
-                add(("pages", p), f"sid-id ”{page['id']}” används redan.")
+                add(("pages", p), _("sid-id ”%(id)s” används redan.") % {"id": page["id"]})
             seen_pages.add(page["id"])
 
     refs = list(iter_fields(schema))
@@ -320,7 +338,11 @@ def _semantic_errors(schema: dict, registry) -> list[DefinitionError]:
         name = field.get("name")
         if name:
             if name in names:
-                add(path, f"fältnamnet ”{name}” används redan på sida {names[name].page + 1}.")
+                add(
+                    path,
+                    _("fältnamnet ”%(name)s” används redan på sida %(page)s.")
+                    % {"name": name, "page": names[name].page + 1},
+                )
             else:
                 names[name] = ref
         _check_field(field, ref, path, add, registry, max_bytes())
@@ -341,49 +363,68 @@ def _check_field(field, ref, path, add, registry, platform_max) -> None:
     kind = field["type"]
     for prop, types in APPLIES_TO.items():
         if prop in field and kind not in types:
-            add(path, f"egenskapen ”{prop}” gäller inte fälttypen {kind}.")
+            add(
+                path,
+                _("egenskapen ”%(prop)s” gäller inte fälttypen %(kind)s.")
+                % {"prop": prop, "kind": kind},
+            )
     if ref.group is not None and kind in NOT_IN_GROUP:
-        add(path, f"fälttypen {kind} kan inte ligga i en upprepad grupp.")
+        add(path, _("fälttypen %(kind)s kan inte ligga i en upprepad grupp.") % {"kind": kind})
     if kind in OPTION_TYPES:
         options = field.get("options") or []
         if not options:
-            add(path, "listan med alternativ är tom.")
+            add(path, _("listan med alternativ är tom."))
         values = [o["value"] for o in options]
         for dup in sorted({v for v in values if values.count(v) > 1}):
-            add(path, f"alternativet ”{dup}” finns flera gånger.")
-    _check_range(field, path, add, "min", "max", "min är större än max.")
-    _check_range(field, path, add, "minLength", "maxLength", "minLength är större än maxLength.")
-    _check_range(field, path, add, "minItems", "maxItems", "minItems är större än maxItems.")
+            add(path, _("alternativet ”%(value)s” finns flera gånger.") % {"value": dup})
+    _check_range(field, path, add, "min", "max", _("min är större än max."))
+    _check_range(field, path, add, "minLength", "maxLength", _("minLength är större än maxLength."))
+    _check_range(field, path, add, "minItems", "maxItems", _("minItems är större än maxItems."))
     if kind in NUMERIC_TYPES:
         for key in ("min", "max"):
             if key in field and not isinstance(field[key], int | float):
-                add(path, f"{key} ska vara ett tal för fälttypen {kind}.")
+                add(
+                    path,
+                    _("%(key)s ska vara ett tal för fälttypen %(kind)s.")
+                    % {"key": key, "kind": kind},
+                )
     if kind == "date":
         for key in ("min", "max"):
             if key in field and not isinstance(field[key], str):
-                add(path, f"{key} ska vara ett datum ÅÅÅÅ-MM-DD eller ”today” för fälttypen date.")
+                add(
+                    path,
+                    _("%(key)s ska vara ett datum ÅÅÅÅ-MM-DD eller ”today” för fälttypen date.")
+                    % {"key": key},
+                )
             elif key in field and field[key] != "today":
                 import datetime as dt
 
                 try:
                     dt.date.fromisoformat(field[key])
                 except ValueError:
-                    add(path, f"{key} ”{field[key]}” är inget giltigt datum.")
+                    add(
+                        path,
+                        _("%(key)s ”%(value)s” är inget giltigt datum.")
+                        % {"key": key, "value": field[key]},
+                    )
     if "pattern" in field:
         try:
             re.compile(field["pattern"])
         except re.error as exc:
-            add(path, f"mönstret (pattern) går inte att tolka: {exc}.")
+            add(path, _("mönstret (pattern) går inte att tolka: %(error)s.") % {"error": exc})
         if "patternMessage" not in field:
-            add(path, "ange patternMessage: meddelandet som visas när mönstret inte stämmer.")
+            add(path, _("ange patternMessage: meddelandet som visas när mönstret inte stämmer."))
     if kind == "file" and field.get("maxSize", 0) > platform_max:
-        add(path, f"maxSize är större än plattformens gräns ({platform_max} byte).")
+        add(
+            path,
+            _("maxSize är större än plattformens gräns (%(max)s byte).") % {"max": platform_max},
+        )
     if "prefill" in field and not registry.knows(field["prefill"]):
-        add(path, f"förifyllnadskällan ”{field['prefill']}” finns inte.")
+        add(path, _("förifyllnadskällan ”%(name)s” finns inte.") % {"name": field["prefill"]})
     if ref.group is not None and "prefill" in field:
-        add(path, "förifyllnad (prefill) stöds inte i en upprepad grupp.")
+        add(path, _("förifyllnad (prefill) stöds inte i en upprepad grupp."))
     if field.get("readonly") and "prefill" not in field:
-        add(path, "readonly kräver en förifyllnadskälla (prefill).")
+        add(path, _("readonly kräver en förifyllnadskälla (prefill)."))
 
 
 def _check_range(field, path, add, low, high, message) -> None:
@@ -403,33 +444,51 @@ def _check_condition(condition, owner: FieldRef, path, names, add) -> None:
     for leaf in condition_fields(condition):
         target = names.get(leaf["field"])
         if target is None:
-            add(path, f"villkoret hänvisar till fältet ”{leaf['field']}” som inte finns.")
+            add(
+                path,
+                _("villkoret hänvisar till fältet ”%(field)s” som inte finns.")
+                % {"field": leaf["field"]},
+            )
             continue
         if target.field is owner.field:
-            add(path, f"villkoret hänvisar till fältet ”{leaf['field']}” självt.")
+            add(
+                path,
+                _("villkoret hänvisar till fältet ”%(field)s” självt.") % {"field": leaf["field"]},
+            )
             continue
         if target.group is not None and target.group is not owner.group:
             add(
                 path,
-                f"villkoret hänvisar till ”{leaf['field']}” i en annan upprepad grupp.",
+                _("villkoret hänvisar till ”%(field)s” i en annan upprepad grupp.")
+                % {"field": leaf["field"]},
             )
             continue
         if not _comes_before(target, owner):
             add(
                 path,
-                f"villkoret hänvisar till fältet ”{leaf['field']}” som kommer senare i "
-                "formuläret; ett villkor får bara bero på tidigare fält.",
+                _(
+                    "villkoret hänvisar till fältet ”%(field)s” som kommer senare i "
+                    "formuläret; ett villkor får bara bero på tidigare fält."
+                )
+                % {"field": leaf["field"]},
             )
             continue
         kind = target.field["type"]
         if kind not in CONDITION_TYPES:
-            add(path, f"fältet ”{leaf['field']}” ({kind}) kan inte användas i villkor.")
+            add(
+                path,
+                _("fältet ”%(field)s” (%(kind)s) kan inte användas i villkor.")
+                % {"field": leaf["field"], "kind": kind},
+            )
             continue
         if ("greaterThan" in leaf or "lessThan" in leaf) and kind not in NUMERIC_TYPES:
             add(
                 path,
-                f"greaterThan/lessThan kräver ett tal- eller beloppsfält; ”{leaf['field']}” "
-                f"är {kind}.",
+                _(
+                    "greaterThan/lessThan kräver ett tal- eller beloppsfält; ”%(field)s” "
+                    "är %(kind)s."
+                )
+                % {"field": leaf["field"], "kind": kind},
             )
         for key in ("anyOf", "noneOf"):
             if key not in leaf:
@@ -442,7 +501,11 @@ def _check_condition(condition, owner: FieldRef, path, names, add) -> None:
                 continue
             for value in leaf[key]:
                 if value not in allowed:
-                    add(path, f"”{value}” är inget alternativ i fältet ”{leaf['field']}”.")
+                    add(
+                        path,
+                        _("”%(value)s” är inget alternativ i fältet ”%(field)s”.")
+                        % {"value": value, "field": leaf["field"]},
+                    )
 
 
 def _comes_before(target: FieldRef, owner: FieldRef) -> bool:
