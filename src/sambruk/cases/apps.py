@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "sambruk.cases"
     label = "cases"
-    verbose_name = "Ärenden"
+    verbose_name = _("Ärenden")
 
     def ready(self) -> None:
         from sambruk.core.api.registry import register_viewset

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelConfig(AppConfig):
@@ -6,7 +7,7 @@ class ChannelConfig(AppConfig):
 
     name = "sambruk.channel"
     label = "channel"
-    verbose_name = "Kanal (integrationer)"
+    verbose_name = _("Kanal (integrationer)")
 
     def ready(self) -> None:
         from sambruk.core.api.registry import register_viewset

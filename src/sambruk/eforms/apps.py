@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EformsConfig(AppConfig):
     name = "sambruk.eforms"
     label = "eforms"
-    verbose_name = "E-tjänster"
+    verbose_name = _("E-tjänster")
 
     def ready(self) -> None:
         from sambruk.core.web.modules import ModuleEntry, register_module

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class EkbistConfig(AppConfig):
     name = "sambruk.ekbist"
     label = "ekbist"
-    verbose_name = "Ekonomiskt bistånd"
+    verbose_name = _("Ekonomiskt bistånd")
 
     def ready(self) -> None:
         from sambruk.core.web.modules import ModuleEntry, register_module

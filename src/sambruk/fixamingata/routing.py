@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sambruk.core.organisations import geo
 from sambruk.core.organisations.models import Organisation
@@ -21,7 +22,7 @@ from sambruk.core.organisations.models import Organisation
 from .errors import ReportError
 from .models import Body, Category
 
-OUTSIDE_SWEDEN = "Platsen ligger inte i någon svensk kommun."
+OUTSIDE_SWEDEN = N_("Platsen ligger inte i någon svensk kommun.")
 
 #: Seconds routing data (kommun by code, bodies and categories per kommun) is kept in
 #: process. A change made in this process clears it at once (signals); other processes see

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
     name = "sambruk.portal"
     label = "portal"
-    verbose_name = "Mina sidor"
+    verbose_name = _("Mina sidor")
 
     def ready(self) -> None:
         from sambruk.cases.events import subscribe

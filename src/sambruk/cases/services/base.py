@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import _jsonable
@@ -16,7 +17,7 @@ from ..models import Case, CaseEvent, CaseLogEntry, CaseRead, LogKind
 from ..predicates import check
 from ..system import audit, db_user, is_system
 
-STALE_MESSAGE = "Ärendet har ändrats av någon annan. Ladda om sidan och försök igen."
+STALE_MESSAGE = N_("Ärendet har ändrats av någon annan. Ladda om sidan och försök igen.")
 
 # The search index follows every write: each stored case event (dispatched on commit by
 # commit_change and do_create) re-indexes its case (``search.reindex_case``).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from .models import ApiClient, hash_token
@@ -16,18 +17,18 @@ class ApiClientTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Ogiltigt Authorization-huvud.")
+            raise exceptions.AuthenticationFailed(_("Ogiltigt Authorization-huvud."))
         try:
             token = header[1].decode()
         except UnicodeError:
-            raise exceptions.AuthenticationFailed("Ogiltig token.")
+            raise exceptions.AuthenticationFailed(_("Ogiltig token."))
         client = (
             ApiClient.objects.select_related("user", "organisation")
             .filter(token_hash=hash_token(token))
             .first()
         )
         if client is None or not client.active or not client.user.is_active:
-            raise exceptions.AuthenticationFailed("Ogiltig eller spärrad token.")
+            raise exceptions.AuthenticationFailed(_("Ogiltig eller spärrad token."))
         now = timezone.now()
         if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 300:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

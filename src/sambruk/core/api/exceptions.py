@@ -1,8 +1,10 @@
-"""API errors in one shape: ``{"detail": ..., "code": ..., "errors": {...}}`` in Swedish."""
+"""API errors in one shape: ``{"detail": ..., "code": ..., "errors": {...}}`` in the
+request's language (Swedish unless the client asks for English with Accept-Language)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -18,7 +20,7 @@ def exception_handler(exc, context):
         return None
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
-        body = {"detail": "Begäran innehåller fel.", "code": "invalid", "errors": data}
+        body = {"detail": _("Begäran innehåller fel."), "code": "invalid", "errors": data}
         return Response(body, status=status.HTTP_400_BAD_REQUEST, headers=_headers(response))
     if isinstance(data, dict) and "detail" in data:
         detail = data["detail"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from .permissions import has_perm
@@ -15,7 +16,7 @@ class HasPermission(BasePermission):
     ``get_queryset``, so a row of another organisation answers 404, not 403.
     """
 
-    message = "Du saknar behörighet för detta."
+    message = gettext_lazy("Du saknar behörighet för detta.")
 
     def has_permission(self, request, view) -> bool:
         perm = required_permission(view, request)
