@@ -32,6 +32,7 @@ def production_env(tmp_path: Path, **overrides: str | None) -> dict[str, str]:
         "ALLOWED_HOSTS": "sambruk.example.se",
         "EMAIL_URL": "smtp://127.0.0.1:25",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "FIELD_ENCRYPTION_KEYS": "kJ0y2Jm5b1rTt0Gm5Z2aYp0M0jW4QqJ8mJm5Qy8n2xE=",
         "SAMBRUK_VAR_DIR": str(tmp_path / "var"),
         "STATIC_ROOT": str(tmp_path / "static"),
     }
@@ -71,7 +72,15 @@ def test_check_deploy_is_clean_in_production(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "name", ["SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "REDIS_URL"]
+    "name",
+    [
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "ALLOWED_HOSTS",
+        "EMAIL_URL",
+        "REDIS_URL",
+        "FIELD_ENCRYPTION_KEYS",
+    ],
 )
 def test_missing_required_variable_fails_at_start_naming_it(tmp_path, name):
     result = manage("check", env=production_env(tmp_path, **{name: None}))
@@ -90,3 +99,10 @@ def test_demo_mode_is_refused_in_production(tmp_path):
     result = manage("check", env=production_env(tmp_path, SAMBRUK_DEMO="true"))
     assert result.returncode != 0
     assert "SAMBRUK_DEMO" in result.stderr
+
+
+def test_invalid_field_encryption_key_fails_the_check(tmp_path):
+    env = production_env(tmp_path, FIELD_ENCRYPTION_KEYS="inte-en-fernet-nyckel")
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode != 0
+    assert "crypto.E001" in result.stderr + result.stdout

@@ -27,7 +27,14 @@ PRODUCTION = SAMBRUK_ENV == "production"
 TESTING = env.bool("SAMBRUK_TESTING", default="pytest" in sys.modules)
 
 # Variables that production refuses to start without.
-REQUIRED_IN_PRODUCTION = ("SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "EMAIL_URL", "REDIS_URL")
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "ALLOWED_HOSTS",
+    "EMAIL_URL",
+    "REDIS_URL",
+    "FIELD_ENCRYPTION_KEYS",
+)
 
 
 def _require(name: str) -> None:
@@ -46,6 +53,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me-0123456789abcdef")
 DEBUG = env.bool("DEBUG", default=not PRODUCTION and not TESTING)
+# Fernet keys for secrets stored in the database (first encrypts, all decrypt); unset: one key
+# derived from SECRET_KEY (development only). See sambruk.core.crypto and docs/operations.md.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -82,6 +92,7 @@ INSTALLED_APPS = [
     "sambruk.core.notifications",
     "sambruk.core.web",
     "sambruk.core.api",
+    "sambruk.core.crypto",
     "sambruk.cases",
     "sambruk.workspace",
     "sambruk.fixamingata",
@@ -318,6 +329,8 @@ SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER_NAME = env.str("SMS_SENDER_NAME", default="")
 CONTACT_LOOKUP_PLUGIN = env.str("CONTACT_LOOKUP_PLUGIN", default="demo")
 CHANNEL_WEBHOOK_MAX_ATTEMPTS = env.int("CHANNEL_WEBHOOK_MAX_ATTEMPTS", default=10)
+# Hours the previous secret still signs deliveries after a new one is made.
+CHANNEL_WEBHOOK_SECRET_GRACE_HOURS = env.float("CHANNEL_WEBHOOK_SECRET_GRACE_HOURS", default=24)
 
 # --- Public URL and e-legitimation ----------------------------------------------------
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

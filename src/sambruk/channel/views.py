@@ -14,6 +14,7 @@ from django.views import View
 
 from sambruk.core.authz.permissions import has_perm
 from sambruk.core.authz.views import PermissionRequiredMixin
+from sambruk.core.crypto import reveal
 
 from . import roles
 from .models import DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -59,7 +60,9 @@ class SubscriptionDetailView(PermissionRequiredMixin, View):
         return sub
 
     def get(self, request, pk):
-        sub = self.get_subscription(pk)
+        return self.show(request, self.get_subscription(pk))
+
+    def show(self, request, sub, *, new_secret: str = ""):
         status = request.GET.get("status", "")
         qs = WebhookDelivery.objects.restrict(request.user, roles.VIEW_DELIVERY).filter(
             subscription=sub
@@ -80,6 +83,9 @@ class SubscriptionDetailView(PermissionRequiredMixin, View):
                 "may_change": has_perm(
                     request.user, roles.CHANGE_SUBSCRIPTION, sub.organisation_id
                 ),
+                "previous_valid": sub.previous_secret_valid(),
+                "new_secret": new_secret,
+                "grace_hours": services.secret_grace().total_seconds() / 3600,
             },
         )
 
@@ -87,6 +93,13 @@ class SubscriptionDetailView(PermissionRequiredMixin, View):
         sub = self.get_subscription(pk)
         if not has_perm(request.user, roles.CHANGE_SUBSCRIPTION, sub.organisation_id):
             raise PermissionDenied
+        if request.POST.get("action") == "new_secret":
+            # Shown in this response only (no redirect: the secret is never put in the
+            # session or a message); the page says so.
+            sub = services.update_subscription(sub, actor=request.user, secret=True)
+            response = self.show(request, sub, new_secret=reveal(sub.secret))
+            response["Cache-Control"] = "no-store"
+            return response
         count = services.resume_subscription(sub, actor=request.user)
         messages.success(
             request,

@@ -7,6 +7,15 @@ Every delivery is an HTTP ``POST`` with a JSON body and these headers::
     X-Sambruk-Event: case.closed
     X-Sambruk-Delivery: 4711                        # the same id on every retry: deduplicate on it
 
+During the grace period after a new secret was made (``CHANNEL_WEBHOOK_SECRET_GRACE_HOURS``,
+default 24 h) the header carries two signatures, separated by a comma, the new secret's first::
+
+    X-Sambruk-Signature: sha256=<new secret's HMAC>,sha256=<old secret's HMAC>
+
+A receiver accepts the request if *any* signature matches its secret, so it may switch to the
+new secret at any moment of the grace period; afterwards only the new signature is sent.
+Receivers must therefore split the header on ``,`` (and ignore schemes other than ``sha256``).
+
 The signature covers the timestamp, so a captured request cannot be replayed later with a
 fresh timestamp; a receiver rejects timestamps older than a few minutes. A receiver in
 Python (no Sambruk code needed, but this function may be copied or imported)::
@@ -24,7 +33,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 SIGNATURE_HEADER = "X-Sambruk-Signature"
 TIMESTAMP_HEADER = "X-Sambruk-Timestamp"
@@ -38,10 +47,28 @@ def _mac(secret: str, timestamp: str, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def sign(secret: str, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:
-    """The signature headers for ``body`` (``timestamp`` defaults to now)."""
+def _secrets(secret: str | Iterable[str]) -> list[str]:
+    if isinstance(secret, str | bytes):
+        secret = [secret]
+    return [s.decode("utf-8") if isinstance(s, bytes) else s for s in secret if s]
+
+
+def sign(
+    secret: str | Iterable[str], body: bytes, *, timestamp: int | None = None
+) -> dict[str, str]:
+    """The signature headers for ``body`` (``timestamp`` defaults to now).
+
+    ``secret`` may be several secrets (the current one first, then the previous one during
+    its grace period): one ``sha256=`` signature each, comma-separated.
+    """
+    keys = _secrets(secret)
+    if not keys:
+        raise ValueError("no secret to sign with")
     ts = str(int(time.time() if timestamp is None else timestamp))
-    return {TIMESTAMP_HEADER: ts, SIGNATURE_HEADER: "sha256=" + _mac(secret, ts, body)}
+    return {
+        TIMESTAMP_HEADER: ts,
+        SIGNATURE_HEADER: ",".join("sha256=" + _mac(key, ts, body) for key in keys),
+    }
 
 
 def _get(headers, name: str) -> str | None:
@@ -55,7 +82,7 @@ def _get(headers, name: str) -> str | None:
 
 
 def verify_signature(
-    secret: str,
+    secret: str | Iterable[str],
     body: bytes,
     header: str | Mapping,
     timestamp: str | int | None = None,
@@ -64,6 +91,9 @@ def verify_signature(
     now: float | None = None,
 ) -> bool:
     """True when the request was signed with ``secret`` within ``tolerance`` seconds.
+
+    The header may hold several comma-separated signatures (a secret rotation): one match is
+    enough. ``secret`` may also be several secrets (a receiver switching secrets).
 
     ``header`` is either the request's headers (``request.headers``, a dict, an
     ``http.server`` handler's ``self.headers`` — anything with ``get``) or the value
@@ -74,7 +104,8 @@ def verify_signature(
         # request.headers, a dict, http.server's / email's Message: anything with get()
         timestamp = _get(header, TIMESTAMP_HEADER)
         header = _get(header, SIGNATURE_HEADER)
-    if not secret or not header or timestamp is None:
+    keys = _secrets(secret)
+    if not keys or not header or timestamp is None:
         return False
     if isinstance(body, str):
         body = body.encode("utf-8")
@@ -84,7 +115,16 @@ def verify_signature(
     current = time.time() if now is None else now
     if abs(current - int(ts)) > tolerance:
         return False
-    scheme, _, given = str(header).strip().partition("=")
-    if scheme != "sha256" or len(given) != 64:
+    given = []
+    for part in str(header).split(",")[:10]:
+        scheme, _, value = part.strip().partition("=")
+        if scheme == "sha256" and len(value) == 64:
+            given.append(value.lower())
+    if not given:
         return False
-    return hmac.compare_digest(_mac(secret, ts, body), given.lower())
+    ok = False
+    for key in keys:
+        expected = _mac(key, ts, body)
+        for value in given:  # no early exit: the time does not tell which one matched
+            ok |= hmac.compare_digest(expected, value)
+    return ok

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sambruk.core.crypto import DecryptionError, reveal
+
 from .errors import ReportError
 from .models import Body, Report, ReportState, Update
 from .open311_client import Open311Client, Open311Error
@@ -38,10 +40,14 @@ def _parse_time(value):
 
 
 def client_for(body: Body) -> Open311Client:
+    try:
+        api_key = reveal(body.open311_api_key)  # encrypted at rest
+    except DecryptionError as exc:  # a visible delivery failure, not a crash
+        raise Open311Error(_("Open311 api_key: %(error)s") % {"error": exc}) from None
     return Open311Client(
         body.open311_endpoint,
         jurisdiction_id=body.open311_jurisdiction,
-        api_key=body.open311_api_key,
+        api_key=api_key,
     )
 
 

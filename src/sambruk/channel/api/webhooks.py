@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from sambruk.core.authz.drf import HasPermission, RestrictedQuerysetMixin
+from sambruk.core.crypto import reveal
 
 from .. import roles
 from ..models import WebhookDelivery, WebhookSubscription
@@ -20,6 +23,12 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     state = serializers.CharField(
         read_only=True, help_text="active, failing (leveranser vilar) eller paused."
     )
+    secret_hint = serializers.CharField(
+        read_only=True, help_text="Hemligheten maskerad (whsec_…abcd); hela visas bara en gång."
+    )
+    previous_secret_until = serializers.SerializerMethodField(
+        help_text="Till dess signeras leveranserna även med den tidigare hemligheten (null: inte)."
+    )
 
     class Meta:
         model = WebhookSubscription
@@ -31,16 +40,26 @@ class SubscriptionSerializer(serializers.ModelSerializer):
             "event_types",
             "state",
             "failing_since",
+            "secret_hint",
+            "previous_secret_until",
             "created_at",
             "updated_at",
         ]
+
+    def get_previous_secret_until(self, sub) -> dt.datetime | None:
+        return sub.previous_secret_until if sub.previous_secret_valid() else None
 
 
 class SubscriptionWithSecretSerializer(SubscriptionSerializer):
     """Shown once: after create and after a new secret."""
 
+    secret = serializers.SerializerMethodField(help_text="Hemligheten; visas bara nu.")
+
     class Meta(SubscriptionSerializer.Meta):
         fields = [*SubscriptionSerializer.Meta.fields, "secret"]
+
+    def get_secret(self, sub) -> str:
+        return reveal(sub.secret)
 
 
 class SubscriptionWriteSerializer(StrictFieldsMixin, serializers.Serializer):
@@ -59,6 +78,10 @@ class SubscriptionUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
         child=serializers.CharField(max_length=60), required=False, max_length=100
     )
     new_secret = serializers.BooleanField(required=False)
+    revoke_old_secret = serializers.BooleanField(
+        required=False,
+        help_text="Med new_secret: den gamla hemligheten slutar gälla direkt (utan övergångstid).",
+    )
 
 
 class WebhookSubscriptionViewSet(
@@ -103,8 +126,13 @@ class WebhookSubscriptionViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         new_secret = data.pop("new_secret", False)
+        revoke = data.pop("revoke_old_secret", False)
         sub = services.update_subscription(
-            self.get_object(), actor=request.user, secret=new_secret, **data
+            self.get_object(),
+            actor=request.user,
+            secret=new_secret,
+            grace=dt.timedelta(0) if revoke else None,
+            **data,
         )
         out = SubscriptionWithSecretSerializer if new_secret else SubscriptionSerializer
         return Response(out(sub).data)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sambruk.core.authz.querysets import RestrictedManager
+from sambruk.core.crypto import mask
+from sambruk.core.crypto.fields import EncryptedTextField
 
 
 def new_secret() -> str:
@@ -28,7 +31,13 @@ class WebhookSubscription(models.Model):
     )
     name = models.CharField(_("namn"), max_length=200)
     url = models.URLField(_("adress"), max_length=500)
-    secret = models.CharField(_("hemlighet"), max_length=200, default=new_secret)
+    # Encrypted at rest (FIELD_ENCRYPTION_KEYS); shown once, at creation and rotation.
+    secret = EncryptedTextField(_("hemlighet"), default=new_secret)
+    # After a new secret: the old one still signs deliveries until ``previous_secret_until``.
+    previous_secret = EncryptedTextField(_("tidigare hemlighet"), blank=True, default="")
+    previous_secret_until = models.DateTimeField(
+        _("tidigare hemlighet gäller till"), null=True, blank=True
+    )
     event_types = models.JSONField(_("händelsetyper"), default=list, blank=True)
     state = models.CharField(
         _("läge"), max_length=20, choices=SubscriptionState.choices, default="active"
@@ -49,6 +58,18 @@ class WebhookSubscription(models.Model):
 
     def wants(self, event_name: str) -> bool:
         return not self.event_types or event_name in self.event_types
+
+    @property
+    def secret_hint(self) -> str:
+        """The secret masked (``whsec_…abcd``): enough to tell which one a receiver has."""
+        return mask(self.secret)
+
+    def previous_secret_valid(self, now=None) -> bool:
+        return bool(
+            self.previous_secret
+            and self.previous_secret_until
+            and self.previous_secret_until > (now or timezone.now())
+        )
 
 
 class DeliveryStatus(models.TextChoices):

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
+from sambruk.core.crypto import DecryptionError, Undecryptable, reveal
 
 from .. import netguard
 from .. import webhooks as signing
@@ -52,6 +53,11 @@ USER_AGENT = "Sambruk-Webhooks/1.0"
 
 def max_attempts() -> int:
     return int(getattr(settings, "CHANNEL_WEBHOOK_MAX_ATTEMPTS", 10))
+
+
+def secret_grace() -> dt.timedelta:
+    """How long the previous secret still signs deliveries after a new one."""
+    return dt.timedelta(hours=float(getattr(settings, "CHANNEL_WEBHOOK_SECRET_GRACE_HOURS", 24)))
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -95,7 +101,10 @@ def _clean_event_types(event_types) -> list[str]:
 def create_subscription(
     *, actor, organisation, name: str, url: str, event_types=None, secret: str | None = None
 ) -> WebhookSubscription:
-    """A new subscription; ``secret`` defaults to a new random one (read it from the result)."""
+    """A new subscription; ``secret`` defaults to a new random one (read it from the result).
+
+    The secret is stored encrypted and never written to the audit trail.
+    """
     if not (name or "").strip():
         raise ValidationError({"name": _("Ange ett namn.")}, code="required")
     sub = WebhookSubscription.objects.create(
@@ -115,8 +124,15 @@ def create_subscription(
 
 
 @transaction.atomic
-def update_subscription(sub: WebhookSubscription, *, actor, **fields) -> WebhookSubscription:
-    """Change ``name``, ``url``, ``event_types`` or ``secret`` (``secret=True``: a new one)."""
+def update_subscription(
+    sub: WebhookSubscription, *, actor, grace: dt.timedelta | None = None, **fields
+) -> WebhookSubscription:
+    """Change ``name``, ``url``, ``event_types`` or ``secret`` (``secret=True``: a new one).
+
+    A new secret does not break the receiver: the old one keeps signing deliveries too (a
+    second signature) for ``grace`` (default ``CHANNEL_WEBHOOK_SECRET_GRACE_HOURS``;
+    ``dt.timedelta(0)``: the old secret is revoked at once, e.g. after a leak).
+    """
     sub = WebhookSubscription.objects.select_for_update().get(pk=sub.pk)
     changes = {}
     if "name" in fields and fields["name"] and fields["name"].strip() != sub.name:
@@ -133,8 +149,19 @@ def update_subscription(sub: WebhookSubscription, *, actor, **fields) -> Webhook
             changes["event_types"] = [sub.event_types, types]
             sub.event_types = types
     if fields.get("secret"):
+        now = timezone.now()
+        grace = secret_grace() if grace is None else grace
+        old = sub.secret
+        if grace > dt.timedelta(0) and old and not isinstance(old, Undecryptable):
+            sub.previous_secret, sub.previous_secret_until = old, now + grace
+        else:  # revoked at once (or the old one cannot be read anyway)
+            sub.previous_secret, sub.previous_secret_until = "", None
         sub.secret = new_secret() if fields["secret"] is True else str(fields["secret"])
-        changes["secret"] = "ny"  # noqa: S105  (not the secret: a marker)
+        # Never the secrets themselves: a marker and until when the old one still signs.
+        changes["secret"] = "ny"  # noqa: S105
+        changes["previous_secret_until"] = (
+            sub.previous_secret_until.isoformat() if sub.previous_secret_until else None
+        )
     if changes:
         sub.save()
         record(AuditAction.UPDATE, actor=actor, obj=sub, changes=changes)
@@ -255,10 +282,27 @@ def _refusal(delivery: WebhookDelivery, checked: dict) -> str:
     return checked[url]
 
 
+def signing_secrets(sub: WebhookSubscription, now=None) -> list[str]:
+    """The secrets that sign a delivery now: the current one, then the previous one during
+    its grace period. :class:`DecryptionError` when the current one cannot be decrypted."""
+    secrets = [reveal(sub.secret)]
+    if sub.previous_secret_valid(now):
+        try:
+            secrets.append(reveal(sub.previous_secret))
+        except DecryptionError:
+            log.error("webhook subscription %s: previous secret unreadable, not used", sub.pk)
+    return secrets
+
+
 def _post(session, delivery: WebhookDelivery, checked: dict) -> tuple[int | None, str]:
     refusal = _refusal(delivery, checked)
     if refusal:
         return None, refusal
+    try:
+        secrets = signing_secrets(delivery.subscription)
+    except DecryptionError as exc:
+        log.error("webhook subscription %s: secret unreadable", delivery.subscription_id)
+        return None, str(exc)[:500]
     body = body_for(delivery)
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -266,7 +310,7 @@ def _post(session, delivery: WebhookDelivery, checked: dict) -> tuple[int | None
         signing.EVENT_HEADER: delivery.entry.name,
         signing.DELIVERY_HEADER: str(delivery.pk),
         "X-Sambruk-Attempt": str(delivery.attempts),
-        **signing.sign(delivery.subscription.secret, body),
+        **signing.sign(secrets, body),
     }
     try:
         response = session.post(

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sambruk.core.authz.querysets import RestrictedManager
+from sambruk.core.crypto.fields import EncryptedTextField
 
 from .choices import ReportState
 
@@ -42,7 +43,8 @@ class Body(models.Model):
     open311_jurisdiction = models.CharField(
         _("Open311 jurisdiction_id"), max_length=100, blank=True
     )
-    open311_api_key = models.CharField(_("Open311 api_key"), max_length=200, blank=True)
+    # The kommun's key for its Open311 server (we are its client): encrypted at rest.
+    open311_api_key = EncryptedTextField(_("Open311 api_key"), blank=True, default="")
     open311_extended_statuses = models.BooleanField(_("utökade Open311-statusar"), default=True)
     open311_always_send_email = models.BooleanField(
         _("skicka alltid e-post i Open311"), default=False

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class CryptoConfig(AppConfig):
+    name = "sambruk.core.crypto"
+    label = "crypto"
+    verbose_name = "Fältkryptering"
+
+    def ready(self):
+        from django.core import checks
+
+        from .checks import check_keys
+
+        checks.register(check_keys, checks.Tags.security)
