@@ -9,6 +9,11 @@ sjukskrivning, arbetshinder of social or health reasons, föräldraledighet, ins
 from work or pension, studies and other. The stored value is the stable code on the left; the
 kommun's statistics export uses it. Verify against the current bilaga before reporting
 (Socialstyrelsen revises the lists; a new code is a data change here, not a schema change).
+
+Checked against the sources the search tool holds on 2026-11-26 (see docs/ekbist.md, "Sources
+checked"): HSLF-FS 2015:30 1–4 §§ were found, its bilagor 1 and 2 (the code lists themselves)
+were not, so :class:`Forsorjningshinder` and :class:`Avslutsorsak` are unverified and unchanged.
+:class:`Hushallstyp` is the register's variable as Socialstyrelsen's variabelförteckning prints it.
 """
 
 from __future__ import annotations
@@ -79,3 +84,19 @@ class Avslutsorsak(models.TextChoices):
     AVLIDEN = "avliden", _("Avliden")
     EJ_KONTAKT = "ej_kontakt", _("Avbrutit kontakten / okänd orsak")
     ANNAN = "annan", _("Annan orsak")
+
+
+class Hushallstyp(models.TextChoices):
+    """Hushållstyp of a biståndshushåll, with the codes of Socialstyrelsen's register over
+    ekonomiskt bistånd (variabelförteckning, "Hushållstyp"; there is no code 2). The kommun does
+    not report it: it follows from the household (sökande, medsökande, children under 18), which
+    is how :func:`sambruk.ekbist.services.statistics.hushallstyp` derives it."""
+
+    ENBART_BARN = "1", _("Enbart barn under 18 år")
+    ENSAM_MAN_UTAN_BARN = "3", _("Ensamstående man utan barn")
+    ENSAM_MAN_MED_BARN = "4", _("Ensamstående man med barn")
+    ENSAM_KVINNA_UTAN_BARN = "5", _("Ensamstående kvinna utan barn")
+    ENSAM_KVINNA_MED_BARN = "6", _("Ensamstående kvinna med barn")
+    PAR_UTAN_BARN = "7", _("Sammanboende par utan barn")
+    PAR_MED_BARN = "8", _("Sammanboende par med barn")
+    OKAND = "9", _("Okänd hushållstyp")

@@ -3,8 +3,9 @@
 ``render_letter_pdf(decision)`` renders ``ekbist/decision/letter_pdf.html`` (A4, the house
 style of ``cases/pdf`` and the e-service receipt): the kommun, the applicant with a masked
 civic number, the items with applied and granted amounts, the period, the motivation, the norm
-breakdown frozen on the decision, and how to appeal (förvaltningsrätten, in writing within three
-weeks from when the applicant was notified, sent to the kommun).
+breakdown frozen on the decision, and how to appeal (förvaltningsrätten, in writing, sent to the
+kommun within three weeks from the day the applicant *fick del av* the decision, förvaltningslagen
+44 §). The legal references come from :mod:`sambruk.ekbist.legal`.
 
 The letter is sent to the applicant and kept on the case visible to them, so it never prints the
 address of a person with skyddad folkbokföring or sekretessmarkering, whoever generates it.
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sambruk.core.persons.models import Person, Protection
 from sambruk.core.persons.personnummer import Personnummer
+from sambruk.ekbist import legal
 
 SECTIONS = (("norm", "Riksnorm"), ("cost", "Kostnader utanför riksnormen"), ("income", "Inkomster"))
 
@@ -125,6 +127,8 @@ def letter_context(decision) -> dict:
         "decided_by": getattr(decision.decided_by, "full_name", "")
         or getattr(decision.decided_by, "email", ""),
         "decided_at": timezone.localtime(decision.decided_at),
+        "legal_sol": legal.SOL,
+        "legal_appeal_time": legal.APPEAL_TIME,
     }
 
 

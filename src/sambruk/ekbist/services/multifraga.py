@@ -37,6 +37,7 @@ from sambruk.core.audit.services import record
 from sambruk.core.authz.permissions import has_perm
 from sambruk.core.persons.personnummer import InvalidPersonnummer, Personnummer
 from sambruk.ekbist import application_data as ad
+from sambruk.ekbist import legal
 from sambruk.ekbist.models import Application, MultifragaQuery
 from sambruk.ekbist.roles import RUN_MULTIFRAGA
 from sambruk.ekbist.ssbtek import types as t
@@ -45,7 +46,7 @@ from sambruk.ekbist.ssbtek.client import SsbtekClient, SsbtekConfig, SsbtekError
 from .multifraga_summary import summarise
 from .selfservice import ssbtek_config
 
-LEGAL_BASIS = "11 kap. 11 § socialtjänstlagen (2001:453); förordning (2008:975)"
+LEGAL_BASIS = legal.MULTIFRAGA_LEGAL_BASIS  # see sambruk.ekbist.legal
 AGENCIES = t.AGENCIES
 MAX_MONTHS = 24
 MAX_PURPOSE = 200  # the audit event's purpose and SSBTEK's syfte

@@ -32,13 +32,14 @@ from sambruk.core.audit.services import record
 from sambruk.eforms.services.submissions import SubmissionError, do_set_answers
 
 from .. import application_data as ad
+from ..legal import SELFSERVICE_LEGAL_BASIS
 from ..models import Application, ApplicationState, FetchedValue
 from ..ssbtek import types as t
 from ..ssbtek.client import SsbtekClient, SsbtekConfig, SsbtekError
 
 AGENCIES = ("AF", "CSN", "FK", "SO")
 PURPOSE = "Självservice: sökande hämtar egna uppgifter till ansökan om ekonomiskt bistånd"
-LAGTEXT = "11 kap. 11 § SoL; förordning 2008:975; samtycke från den enskilde"
+LAGTEXT = SELFSERVICE_LEGAL_BASIS  # see sambruk.ekbist.legal
 
 FK_FORMANER = {
     "bostadsbidrag": "bostadsbidrag",

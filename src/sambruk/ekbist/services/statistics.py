@@ -13,7 +13,12 @@ regulation says) and per kommun:
   (:class:`~sambruk.ekbist.codes.Forsorjningshinder`; "" = not registered), the latest decision
   of the month counting when a household has several;
 * **by avslutsorsak** — applications whose assistance ended in the month (the application's
-  month) per ``Application.avslutsorsak`` (:class:`~sambruk.ekbist.codes.Avslutsorsak`).
+  month) per ``Application.avslutsorsak`` (:class:`~sambruk.ekbist.codes.Avslutsorsak`);
+* **by hushållstyp** — households per :class:`~sambruk.ekbist.codes.Hushallstyp` (the codes of
+  Socialstyrelsen's register), derived from the same (latest) application as the persons.
+
+The figures and CSV columns use Socialstyrelsen's words: *biståndshushåll*,
+*biståndsmottagare* (every member, children included) and *utbetalt ekonomiskt bistånd*.
 
 Everything is read through ``restrict(user, "ekbist.view_statistics")``: a user sees the
 kommuner where they hold the permission and nothing else. Only counts and sums leave this
@@ -33,7 +38,7 @@ from django.utils.translation import gettext as _
 from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 from sambruk.core.authz.permissions import has_perm
-from sambruk.ekbist.codes import Avslutsorsak, Forsorjningshinder
+from sambruk.ekbist.codes import Avslutsorsak, Forsorjningshinder, Hushallstyp
 from sambruk.ekbist.models import Application, Decision, Payment
 from sambruk.ekbist.roles import CHANGE_APPLICATION, VIEW_STATISTICS
 
@@ -56,6 +61,7 @@ class MonthRow:
     paid: int = 0
     hinder: dict[str, int] = field(default_factory=dict)
     avslut: dict[str, int] = field(default_factory=dict)
+    hushallstyp: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +85,8 @@ class Statistics:
         for row in self.months:
             for code, n in row.hinder.items():
                 total.hinder[code] = total.hinder.get(code, 0) + n
+            for code, n in row.hushallstyp.items():
+                total.hushallstyp[code] = total.hushallstyp.get(code, 0) + n
         return total
 
     def hinder_codes(self) -> list[str]:
@@ -89,6 +97,10 @@ class Statistics:
     def avslut_codes(self) -> list[str]:
         used = {c for r in self.months for c in r.avslut}
         return [c for c in Avslutsorsak.values if c in used]
+
+    def hushallstyp_codes(self) -> list[str]:
+        used = {c for r in self.months for c in r.hushallstyp}
+        return [c for c in Hushallstyp.values if c in used]
 
 
 def hinder_label(code: str) -> str:
@@ -103,6 +115,13 @@ def hinder_label(code: str) -> str:
 def avslut_label(code: str) -> str:
     try:
         return str(Avslutsorsak(code).label)
+    except ValueError:
+        return code
+
+
+def hushallstyp_label(code: str) -> str:
+    try:
+        return str(Hushallstyp(code).label)
     except ValueError:
         return code
 
@@ -141,6 +160,51 @@ def _persons(data: dict) -> int:
     except (ValueError, TypeError, KeyError):
         return 1
     return max(1, sum(1 for m in household.members if m.residence != Residence.UMGANGE))
+
+
+def hushallstyp(data: dict, applicant: str = "") -> str:
+    """The household's :class:`Hushallstyp` code from the application data.
+
+    Sammanboende par = a medsökande; *med barn* = a child (``barn``) under 18 on the first day
+    of the month applied for who lives in the household (umgängesbarn do not, as for the
+    persons); man/kvinna = the sökande's legal sex from the civic number (Socialstyrelsen takes
+    it from the population register; ``applicant`` = ``Application.applicant`` when given, else
+    the data's sökande). No valid civic number → 9 (okänd); a sökande under 18 → 1 (enbart
+    barn)."""
+    from sambruk.core.persons.personnummer import InvalidPersonnummer, Personnummer
+    from sambruk.ekbist import application_data as ad
+    from sambruk.ekbist.norm import Residence
+
+    data = data or {}
+    try:
+        person = Personnummer.parse(applicant or ad.applicant(data).get("civic_number") or "")
+    except (InvalidPersonnummer, ValueError, TypeError):
+        return Hushallstyp.OKAND.value
+    try:
+        month = ad.period_date(data)
+    except (ValueError, TypeError, KeyError):
+        return Hushallstyp.OKAND.value
+    if person.age(month) < 18:
+        return Hushallstyp.ENBART_BARN.value
+    with_children = False
+    for child in ad.children(data):
+        if child.get("residence") == Residence.UMGANGE.value:
+            continue
+        age = ad.age_at(child.get("birth_date") or "", month)
+        if age is None or age < 18:  # a "barn" without a birth date counts as a child
+            with_children = True
+            break
+    if ad.co_applicant(data) is not None:
+        return (Hushallstyp.PAR_MED_BARN if with_children else Hushallstyp.PAR_UTAN_BARN).value
+    if person.gender == "M":
+        code = Hushallstyp.ENSAM_MAN_MED_BARN if with_children else Hushallstyp.ENSAM_MAN_UTAN_BARN
+    else:
+        code = (
+            Hushallstyp.ENSAM_KVINNA_MED_BARN
+            if with_children
+            else Hushallstyp.ENSAM_KVINNA_UTAN_BARN
+        )
+    return code.value
 
 
 def compute(user, *, first: dt.date, last: dt.date, organisation=None) -> Statistics:
@@ -182,6 +246,8 @@ def compute(user, *, first: dt.date, last: dt.date, organisation=None) -> Statis
         row.persons += _persons(decision.application.data)
         code = decision.application.forsorjningshinder or NOT_REGISTERED
         row.hinder[code] = row.hinder.get(code, 0) + 1
+        kind = hushallstyp(decision.application.data, decision.application.applicant)
+        row.hushallstyp[kind] = row.hushallstyp.get(kind, 0) + 1
     for app in ended.only("pk", "period", "avslutsorsak", "organisation_id"):
         row = rows[month_start(app.period)]
         row.avslut[app.avslutsorsak] = row.avslut.get(app.avslutsorsak, 0) + 1
@@ -198,10 +264,13 @@ def statistics_csv(user, stats: Statistics, *, organisation=None) -> bytes:
     """Semicolon-separated UTF-8 with BOM: one row per month plus a totals row."""
     hinder = stats.hinder_codes()
     avslut = stats.avslut_codes()
+    kinds = stats.hushallstyp_codes()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(
-        [_("Månad"), _("Hushåll med bistånd"), _("Personer"), _("Utbetalt, kr")]
+        [_("Månad"), _("Biståndshushåll"), _("Biståndsmottagare")]
+        + [_("Utbetalt ekonomiskt bistånd, kr")]
+        + [_("Hushållstyp: %(label)s") % {"label": hushallstyp_label(c)} for c in kinds]
         + [_("Försörjningshinder: %(label)s") % {"label": hinder_label(c)} for c in hinder]
         + [_("Avslutsorsak: %(label)s") % {"label": avslut_label(c)} for c in avslut]
     )
@@ -209,6 +278,7 @@ def statistics_csv(user, stats: Statistics, *, organisation=None) -> bytes:
     for month, row in [*labelled, (_("Summa"), stats.totals)]:
         writer.writerow(
             [month, row.households, row.persons, row.paid]
+            + [row.hushallstyp.get(c, 0) for c in kinds]
             + [row.hinder.get(c, 0) for c in hinder]
             + [row.avslut.get(c, 0) for c in avslut]
         )

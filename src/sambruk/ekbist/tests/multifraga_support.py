@@ -32,6 +32,7 @@ class SimState:
     in_flight: int = 0
     max_in_flight: int = 0
     asked: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    lagtexts: list[str] = field(default_factory=list)  # the request's lagtext, as sent
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -50,6 +51,14 @@ def _included(content: bytes) -> tuple[str, tuple[str, ...]]:
     return (pnr.text if pnr is not None else ""), agencies
 
 
+def _lagtext(content: bytes) -> str:
+    try:
+        node = etree.fromstring(content).find(f".//{{{NS_SSBT}}}lagtext")
+    except etree.XMLSyntaxError:
+        return ""
+    return node.text or "" if node is not None else ""
+
+
 class _App:
     def __init__(self, state: SimState):
         self.state = state
@@ -59,7 +68,9 @@ class _App:
         length = int(environ.get("CONTENT_LENGTH") or 0)
         content = environ["wsgi.input"].read(length) if length else b""
         pnr, agencies = _included(content)
+        lagtext = _lagtext(content)
         with s.lock:
+            s.lagtexts.append(lagtext)
             s.requests += 1
             s.in_flight += 1
             s.max_in_flight = max(s.max_in_flight, s.in_flight)

@@ -87,6 +87,13 @@ def test_letter_content(kommun, worker):
     assert "Hur du överklagar" in text
     assert "förvaltningsrätten" in text
     assert "inom tre veckor från den dag du fick del av beslutet" in text
+    # förvaltningslagen 44 §: the time runs from the day the applicant *fick del av* the
+    # decision; "delgavs" (formal service) is narrower and was dropped.
+    assert "fick del av beslutet (förvaltningslagen (2017:900) 44 §)" in text
+    assert "delgavs" not in text
+    # The socialtjänstlag in force since 2025-07-01; the old law's paragraph is not printed.
+    assert "med stöd av socialtjänstlagen (2025:400) om rätt till bistånd" in text
+    assert "4 kap. 1 § socialtjänstlagen" not in text
     assert "skicka eller lämna överklagandet till Sandvikens kommun" in text
     assert "skriftligt" in text
 

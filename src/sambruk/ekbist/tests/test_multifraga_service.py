@@ -64,7 +64,14 @@ def test_household_query_with_one_agency_failing(setup, ssbtek):
     assert sorted(ssbtek.asked) == sorted((p, (a,)) for p in (TOLVAN, TESTA) for a in ALL)
     assert ssbtek.max_in_flight > 1
     assert query.case_id == setup.application.case_id
-    assert query.legal_basis.startswith("11 kap. 11 § socialtjänstlagen")
+    # The legal basis: the socialtjänstlag in force (2025:400) and the register ordinance with
+    # the old paragraphs it refers to — stored, and sent as SSBTEK's lagtext in every request.
+    expected_basis = (
+        "socialtjänstlagen (2025:400); förordningen (2008:975) om uppgiftsskyldighet i vissa "
+        "fall enligt socialtjänstlagen, jfr 11 kap. 11–11 b §§ socialtjänstlagen (2001:453)"
+    )
+    assert query.legal_basis == expected_basis
+    assert ssbtek.lagtexts == [expected_basis] * 14
     assert query.period_from == dt.date(2023, 9, 1) and query.period_to == dt.date(2023, 11, 30)
     assert [p["personnummer"] for p in query.persons] == [TOLVAN, TESTA]
     assert query.error_count == 1
@@ -104,7 +111,8 @@ def test_household_query_with_one_agency_failing(setup, ssbtek):
     log = CaseLogEntry.objects.filter(case_id=query.case_id).order_by("-pk").first()
     assert log.text.startswith("Multifråga ")
     assert "19121212-****" in log.text and TOLVAN not in log.text
-    assert "Lagstöd: 11 kap. 11 § socialtjänstlagen" in log.text
+    assert "Lagstöd: socialtjänstlagen (2025:400); förordningen (2008:975)" in log.text
+    assert "jfr 11 kap. 11–11 b §§ socialtjänstlagen (2001:453)" in log.text
     assert "1 myndighetssvar med fel" in log.text
 
 

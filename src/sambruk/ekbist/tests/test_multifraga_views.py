@@ -63,7 +63,7 @@ def test_caseworker_runs_a_query_and_reads_the_snapshot(setup, ssbtek, client, l
     assert "Utbetalningar per månad" in html
     assert "CSN:s tjänst är inte tillgänglig just nu." in html  # the failing agency
     assert "1 myndighetssvar kunde inte hämtas" in html
-    assert PURPOSE in html and "11 kap. 11 § socialtjänstlagen" in html
+    assert PURPOSE in html and "socialtjänstlagen (2025:400); förordningen (2008:975)" in html
 
     events = AuditEvent.objects.filter(object_type="ekbist.multifragaquery")
     # the query (one per person) and opening the snapshot (one per person)

@@ -129,6 +129,60 @@ def test_monthly_figures_against_hand_computed_data(seeded):
     assert stats.organisation_ids == [seeded["a"].pk]
 
 
+def test_households_per_hushallstyp_with_socialstyrelsens_codes(seeded):
+    """Register codes: 3 ensamstående man utan barn (Tolvan), 5 ensamstående kvinna utan barn
+    (198507099805, even birth number), 8 sammanboende par med barn (H2 with a child of 8)."""
+    stats = compute(seeded["worker"], first=OCT, last=DEC)
+    assert [r.hushallstyp for r in stats.months] == [{"3": 1}, {"3": 1, "8": 1}, {"5": 1}]
+    assert stats.totals.hushallstyp == {"3": 2, "8": 1, "5": 1}
+    assert stats.hushallstyp_codes() == ["3", "5", "8"]
+
+
+def _household(*members, period="2023-11"):
+    return {"period": period, "members": [dict(m) for m in members]}
+
+
+SOKANDE_MAN = {"role": "sokande", "civic_number": TOLVAN}
+SOKANDE_KVINNA = {"role": "sokande", "civic_number": THIRD}
+MEDSOKANDE = {"role": "medsokande", "civic_number": TESTA}
+CHILD_8 = {"role": "barn", "birth_date": "2015-05-05", "residence": "heltid"}
+CHILD_8_UMGANGE = {"role": "barn", "birth_date": "2015-05-05", "residence": "umgange"}
+YOUTH_19 = {"role": "barn", "birth_date": "2004-05-05", "residence": "heltid"}
+
+
+@pytest.mark.parametrize(
+    ("members", "code"),
+    [
+        ((SOKANDE_MAN,), "3"),
+        ((SOKANDE_MAN, CHILD_8), "4"),
+        ((SOKANDE_KVINNA,), "5"),
+        ((SOKANDE_KVINNA, CHILD_8), "6"),
+        ((SOKANDE_KVINNA, MEDSOKANDE), "7"),
+        ((SOKANDE_MAN, MEDSOKANDE, CHILD_8), "8"),
+        # an umgängesbarn does not live in the household; a school youth of 19 is no child
+        # under 18 in Socialstyrelsen's sense
+        ((SOKANDE_KVINNA, CHILD_8_UMGANGE), "5"),
+        ((SOKANDE_MAN, YOUTH_19), "3"),
+        ((SOKANDE_MAN, MEDSOKANDE, YOUTH_19), "7"),
+        (({"role": "sokande", "civic_number": "200901011239"},), "1"),  # 14 years old
+        (({"role": "sokande", "civic_number": "inte-ett-nummer"},), "9"),
+        (({"role": "sokande"},), "9"),
+    ],
+)
+def test_hushallstyp_codes(members, code):
+    from sambruk.ekbist.codes import Hushallstyp
+    from sambruk.ekbist.services.statistics import hushallstyp
+
+    assert hushallstyp(_household(*members)) == code
+    assert code in Hushallstyp.values
+
+
+def test_hushallstyp_takes_the_applicant_of_the_row_over_the_data():
+    from sambruk.ekbist.services.statistics import hushallstyp
+
+    assert hushallstyp(_household(SOKANDE_MAN), applicant=THIRD) == "5"
+
+
 def test_other_kommun_sees_only_its_own(seeded):
     stats = compute(seeded["b_worker"], first=OCT, last=DEC)
     assert figures(stats)[2] == (DEC, 1, 1, 7777, {"annat": 1}, {"flyttat": 1})
@@ -153,19 +207,22 @@ def test_csv(seeded):
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
         "Månad",
-        "Hushåll med bistånd",
-        "Personer",
-        "Utbetalt, kr",
+        "Biståndshushåll",
+        "Biståndsmottagare",
+        "Utbetalt ekonomiskt bistånd, kr",
+        "Hushållstyp: Ensamstående man utan barn",
+        "Hushållstyp: Ensamstående kvinna utan barn",
+        "Hushållstyp: Sammanboende par med barn",
         "Försörjningshinder: Arbetslös – ingen ersättning",
         "Försörjningshinder: Sjukskriven med läkarintyg – ingen ersättning",
         "Försörjningshinder: Ej registrerat",
         "Avslutsorsak: Arbete",
     ]
     assert rows[1:] == [
-        ["2023-10", "1", "1", "5000", "1", "0", "0", "0"],
-        ["2023-11", "2", "4", "14000", "1", "1", "0", "0"],
-        ["2023-12", "1", "1", "3000", "0", "0", "1", "1"],
-        ["Summa", "4", "6", "22000", "2", "1", "1", "1"],
+        ["2023-10", "1", "1", "5000", "1", "0", "0", "1", "0", "0", "0"],
+        ["2023-11", "2", "4", "14000", "1", "0", "1", "1", "1", "0", "0"],
+        ["2023-12", "1", "1", "3000", "0", "1", "0", "0", "0", "1", "1"],
+        ["Summa", "4", "6", "22000", "2", "1", "1", "2", "1", "1", "1"],
     ]
     assert AuditEvent.objects.filter(action="export", object_type="ekbist.statistics").exists()
 
@@ -195,6 +252,9 @@ def test_statistics_page_with_chart_and_tables(client, seeded):
     assert "<title>2023-11: 2 hushåll</title>" in html
     assert '<th scope="row">2023-11</th><td>2</td><td>4</td><td>14000</td>' in html
     assert "Sjukskriven med läkarintyg – ingen ersättning" in html
+    assert '<th scope="col">Biståndshushåll</th><th scope="col">Biståndsmottagare</th>' in html
+    assert "Biståndshushåll per hushållstyp" in html
+    assert '<th scope="col">8 Sammanboende par med barn</th>' in html
     assert "7777" not in html  # kommun B
     export = client.get(
         reverse("ekbist:statistics_export"), {"first": "2023-10", "last": "2023-12"}

@@ -32,6 +32,7 @@ from sambruk.ekbist.services.statistics import (
     do_set_avslutsorsak,
     do_set_forsorjningshinder,
     hinder_label,
+    hushallstyp_label,
     statistics_csv,
 )
 
@@ -149,20 +150,25 @@ class StatisticsView(PermissionRequiredMixin, View):
             context["charts"] = [
                 bar_chart(
                     "households",
-                    _("Hushåll med ekonomiskt bistånd per månad"),
+                    _("Biståndshushåll per månad"),
                     _("hushåll"),
                     list(zip(labels, [r.households for r in stats.months], strict=True)),
                 ),
                 bar_chart(
                     "paid",
-                    _("Utbetalt bistånd per månad, kr"),
+                    _("Utbetalt ekonomiskt bistånd per månad, kr"),
                     _("kr"),
                     list(zip(labels, [r.paid for r in stats.months], strict=True)),
                 ),
             ]
             hinder = stats.hinder_codes()
             avslut = stats.avslut_codes()
+            kinds = stats.hushallstyp_codes()
             context["hinder"] = [(c, hinder_label(c)) for c in hinder]
+            context["kinds"] = [(c, hushallstyp_label(c)) for c in kinds]
+            context["kind_rows"] = [
+                (f"{r.month:%Y-%m}", [r.hushallstyp.get(c, 0) for c in kinds]) for r in stats.months
+            ]
             context["avslut"] = [(c, avslut_label(c)) for c in avslut]
             context["hinder_rows"] = [
                 (f"{r.month:%Y-%m}", [r.hinder.get(c, 0) for c in hinder]) for r in stats.months
@@ -173,6 +179,7 @@ class StatisticsView(PermissionRequiredMixin, View):
             totals = stats.totals
             context["totals"] = totals
             context["hinder_totals"] = [totals.hinder.get(c, 0) for c in hinder]
+            context["kind_totals"] = [totals.hushallstyp.get(c, 0) for c in kinds]
             context["avslut_totals"] = [totals.avslut.get(c, 0) for c in avslut]
         return render(
             request,
