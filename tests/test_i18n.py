@@ -14,15 +14,21 @@ from babel.messages.pofile import read_po
 from django.urls import reverse
 
 import sambruk
+from sambruk.core.notifications.tests.conftest import running_smtp, smtp_server  # noqa: F401
 
 LOCALE = Path(sambruk.__file__).parent / "locale"
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("domain", ["django", "djangojs"])
-def test_english_catalogue_has_no_empty_or_fuzzy_entries(domain):
-    with open(LOCALE / "en" / "LC_MESSAGES" / f"{domain}.po", "rb") as f:
+# makemessages also writes the catalogue of an app with its own locale directory
+# (core/notifications/locale): it is checked the same way.
+@pytest.mark.parametrize(
+    "catalogue",
+    ["django.po", "djangojs.po", "../../../core/notifications/locale/en/LC_MESSAGES/django.po"],
+)
+def test_english_catalogue_has_no_empty_or_fuzzy_entries(catalogue):
+    with open(LOCALE / "en" / "LC_MESSAGES" / catalogue, "rb") as f:
         catalog = read_po(f, abort_invalid=True)
     missing = []
     for message in catalog:
@@ -78,3 +84,60 @@ def test_fixamingata_in_english_and_swedish(client):
     swedish = text(client.get("/fixamingata/", HTTP_ACCEPT_LANGUAGE="sv"))
     assert 'lang="en"' in english and 'lang="sv"' in swedish
     assert english != swedish
+
+
+# --- texts outside the page templates: e-form validation, FixaMinGata e-mail ----------------
+def test_form_definition_errors_in_english_and_swedish(client, org_factory, member, login):
+    import json
+
+    from sambruk.eforms.tests.factories import simple_schema
+
+    login(client, member(org_factory(), "org_admin"))
+    bad = simple_schema()
+    bad["pages"][0]["fields"][1]["showWhen"] = {"field": "fraga", "answered": True}
+    bad["pages"][0]["fields"].append(
+        {"type": "number", "name": "n", "label": "N", "min": 5, "max": 1}
+    )
+    url = reverse("eforms:editor-preview")
+    data = {"schema": json.dumps(bad)}
+
+    english = client.post(url, data, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (
+        "Page 1, field “epost”, condition for showing: the condition refers to the field "
+        "“fraga”, which comes later in the form" in english
+    )
+    assert "Page 1, field “n”: min is greater than max." in english
+    assert "villkoret hänvisar" not in english
+
+    swedish = client.post(url, data, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Sida 1, fält ”n”: min är större än max." in swedish
+
+
+@pytest.mark.django_db(transaction=True)
+def test_fixamingata_confirmation_mail_in_the_language_of_the_request(client, running_smtp):  # noqa: F811
+    from sambruk.fixamingata.tests.citizen_support import form_data
+    from sambruk.fixamingata.tests.factories import world as make_world
+
+    world = make_world()
+    assert client.post("/fixamingata/rapportera/", form_data(world), HTTP_ACCEPT_LANGUAGE="en")
+    assert client.post(
+        "/fixamingata/rapportera/",
+        form_data(world, email="bo@example.se", title="Hål i vägen"),
+        HTTP_ACCEPT_LANGUAGE="sv",
+    )
+    mails = {m["To"]: m for m in running_smtp.wait_for(2)}
+
+    english = mails["asa@example.se"]
+    assert english["Subject"].strip() == "Confirm your report to FixaMinGata: Trasig gatlykta"
+    text = english.get_body(preferencelist=("plain",)).get_content()
+    html = english.get_body(preferencelist=("html",)).get_content()
+    assert "Thank you for your report “Trasig gatlykta” to FixaMinGata." in text
+    assert "Only then is it sent to" in text and "Bekräfta" not in text
+    assert "Thank you for your report <strong>Trasig gatlykta</strong>" in html
+
+    swedish = mails["bo@example.se"]
+    assert swedish["Subject"].strip() == "Bekräfta din rapport till FixaMinGata: Hål i vägen"
+    assert (
+        "Tack för din rapport ”Hål i vägen” till FixaMinGata."
+        in swedish.get_body(preferencelist=("plain",)).get_content()
+    )
