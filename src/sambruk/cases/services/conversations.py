@@ -364,6 +364,48 @@ def _email_externals(case, conversation, message, author, files, previous) -> No
         )
 
 
+def message_for_outbound(message_id: str, organisation_id) -> Message | None:
+    """The conversation message that an outbox e-mail carried (same ``Message-ID``: see
+    :func:`_email_externals`), within the outbox message's organisation, or ``None``."""
+    if not message_id or organisation_id is None:
+        return None
+    return (
+        Message.objects.select_related("conversation__case")
+        .filter(message_id=message_id, conversation__case__organisation_id=organisation_id)
+        .order_by("pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_record_bounce(message, *, actor, recipient: str, status: str, diagnostic: str) -> None:
+    """An e-mail of ``message`` to ``recipient`` could not be delivered (a bounce came back).
+
+    A case-log entry for staff only (never the citizen: it names an address), the audit event
+    and the stored event ``case.email_bounced``. ``actor``: a SystemActor naming the channel.
+    """
+    from .base import lock
+
+    case = lock(message.conversation.case)
+    reason = " ".join(f"{status} {diagnostic}".split())[:500]
+    commit_change(
+        case,
+        actor=actor,
+        event="case.email_bounced",
+        kind=LogKind.CONVERSATION,
+        text=_("E-post till %(address)s kunde inte levereras: %(reason)s")
+        % {"address": recipient, "reason": reason},
+        data={"conversation": message.conversation_id, "message": message.pk},
+        changes={
+            "message": message.message_id,
+            "bounced": recipient,
+            "status": status,
+            "diagnostic": diagnostic[:500],
+        },
+        visible_to_citizen=False,
+    )
+
+
 # --- inbound threading -----------------------------------------------------------------
 def _message_ids(value) -> list[str]:
     if not value:

@@ -37,9 +37,9 @@ from sambruk.core.audit.models import AuditAction
 from sambruk.core.audit.services import record
 from sambruk.core.notifications.services import queue_email
 
-from . import routing
+from . import bounces, routing
 from .models import InboundMail, InboundResult, InboundStatus
-from .parsing import ParsedMail, check_auto_reply, check_bounce, check_loop, parse
+from .parsing import ParsedMail, Verdict, check_auto_reply, check_bounce, check_loop, parse
 
 log = logging.getLogger(__name__)
 
@@ -213,7 +213,20 @@ def _process(mail: InboundMail) -> None:
         max_own_references=int(getattr(settings, "MAILIN_MAX_OWN_REFERENCES", 25)),
     )
     verdict = verdict or check_auto_reply(parsed)
-    if verdict is not None:
+    to_bounce_address = bounces.bounce_token(mail.recipients) is not None
+    if verdict is not None or to_bounce_address:
+        # Mail to a VERP bounce address, or a delivery report: our outbound mail bounced?
+        # (Never a case, never answered: whatever it is, it ends here.)
+        outcome = (
+            bounces.handle(mail, verdict.reason if verdict else "")
+            if to_bounce_address or verdict.result == InboundResult.BOUNCE
+            else None
+        )
+        if outcome is not None:
+            log.warning("inbound mail %s: %s %s", mail.pk, outcome["result"], outcome["detail"])
+            _finish(mail, outcome.pop("status"), outcome.pop("result"), **outcome)
+            return
+        verdict = verdict or Verdict("bounce", _("e-post till en studsadress"))
         point, _how = routing.access_point_for(mail.recipients)
         thread = thread_for_reply(list(mail.recipients), parsed.thread_ids)
         organisation = (

@@ -9,6 +9,11 @@ exponential backoff (``OUTBOX_BACKOFF_SECONDS``) and marks the message *failed* 
 and in the admin. The periodic task ``retry_due_outbox`` (in :mod:`sambruk.tasks`) picks up
 whatever is due.
 
+Bounces: with ``MAILIN_DOMAINS`` set, mail is sent with the VERP envelope sender
+``bounces+<bounce_token>@CASES_REPLY_DOMAIN``; ``sambruk mailin`` matches the delivery report
+that comes back and marks the row *bounced* (:func:`services.mark_bounced`, see
+docs/channel-mail.md).
+
 E-mail templates
 ----------------
 Every e-mail is a *triplet* of templates under ``<module>/templates/<module>/email/``::

@@ -10,10 +10,11 @@ from .models import OutboxStatus
 STATUS_FILTERS = {
     "active": (
         _("Väntande och misslyckade"),
-        [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED],
+        [OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.FAILED, OutboxStatus.BOUNCED],
     ),
     "pending": (_("Väntar"), [OutboxStatus.PENDING, OutboxStatus.SENDING]),
     "failed": (_("Misslyckade"), [OutboxStatus.FAILED]),
+    "bounced": (_("Studsade"), [OutboxStatus.BOUNCED]),
     "sent": (_("Skickade"), [OutboxStatus.SENT]),
     "cancelled": (_("Avbrutna"), [OutboxStatus.CANCELLED]),
     "all": (_("Alla"), None),

@@ -17,6 +17,8 @@ class OutboxStatus(models.TextChoices):
     SENT = "sent", _("Skickat")
     FAILED = "failed", _("Misslyckat")
     CANCELLED = "cancelled", _("Avbrutet")
+    #: Sent, but the receiving side reported a permanent delivery failure (a DSN).
+    BOUNCED = "bounced", _("Studsade")
 
 
 class OutboxChannel(models.TextChoices):
@@ -54,6 +56,12 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("senaste fel"), blank=True)
     created_at = models.DateTimeField(_("skapat"), auto_now_add=True)
     sent_at = models.DateTimeField(_("skickat"), null=True, blank=True)
+    # VERP: the envelope sender is bounces+<bounce_token>@<domain> (random, 128 bits), so a
+    # bounce names this row without revealing anything about the case.
+    bounce_token = models.CharField(max_length=32, blank=True, db_index=True, editable=False)
+    bounced_at = models.DateTimeField(_("studsade"), null=True, blank=True)
+    bounce_recipient = models.CharField(_("studsad mottagare"), max_length=254, blank=True)
+    bounce_diagnostic = models.TextField(_("studsorsak"), blank=True)
 
     objects = RestrictedManager()
     tenant_field = "organisation"

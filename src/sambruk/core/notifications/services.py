@@ -17,7 +17,9 @@ duplicate.
 
 from __future__ import annotations
 
+import base64
 import logging
+import secrets
 import smtplib
 from datetime import timedelta
 from email.utils import make_msgid
@@ -37,6 +39,42 @@ log = logging.getLogger(__name__)
 
 #: Longest wait between two attempts.
 MAX_BACKOFF = timedelta(hours=6)
+
+#: Local part prefix of the VERP envelope sender: ``bounces+<token>@<domain>``.
+BOUNCE_PREFIX = "bounces+"
+
+
+def bounce_domain() -> str:
+    """The domain of the VERP envelope sender, or "" when bounces are not received here.
+
+    Enabled when the platform receives mail itself (``MAILIN_DOMAINS`` is set, see
+    docs/channel-mail.md): bounces then go to ``bounces+<token>@CASES_REPLY_DOMAIN``, the
+    domain whose MX already routes ``svar+…`` replies to ``sambruk mailin``.
+    """
+    if not getattr(settings, "MAILIN_DOMAINS", None):
+        return ""
+    domain = getattr(settings, "CASES_REPLY_DOMAIN", "") or ""
+    return domain.strip().strip("<>").lower()
+
+
+def new_bounce_token() -> str:
+    """128 random bits, lower-case base32 (survives MTAs that lower-case local parts)."""
+    return base64.b32encode(secrets.token_bytes(16)).decode().rstrip("=").lower()
+
+
+def envelope_sender(message: OutboxMessage) -> str:
+    """The VERP envelope sender of ``message``, or "" (then the From address is used)."""
+    domain = bounce_domain()
+    if not domain or not message.bounce_token:
+        return ""
+    return f"{BOUNCE_PREFIX}{message.bounce_token}@{domain}"
+
+
+def message_for_bounce_token(token: str) -> OutboxMessage | None:
+    token = (token or "").strip().lower()
+    if not token or len(token) > 32:
+        return None
+    return OutboxMessage.objects.filter(bounce_token=token).first()
 
 
 def render_email(template: str, context: dict | None = None, language: str = "sv") -> dict:
@@ -107,6 +145,7 @@ def queue_email(
         message_id=message_id or make_msgid(domain=domain),
         template=template,
         language=language,
+        bounce_token=new_bounce_token(),
     )
     pk = message.pk
     transaction.on_commit(lambda: _schedule(pk), robust=True)
@@ -200,11 +239,17 @@ def _is_permanent(exc: BaseException) -> bool:
 
 
 def _send(message: OutboxMessage) -> None:
+    from_address = message.from_address or settings.DEFAULT_FROM_EMAIL
     headers = {"Message-ID": message.message_id, **message.headers}
+    sender = envelope_sender(message)
+    if sender:
+        # Django uses from_email as the SMTP envelope sender (MAIL FROM, later Return-Path)
+        # and an explicit From header for the header: the From the reader sees is unchanged.
+        headers["From"] = from_address
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
-        from_email=message.from_address or settings.DEFAULT_FROM_EMAIL,
+        from_email=sender or from_address,
         to=message.to,
         reply_to=[message.reply_to] if message.reply_to else None,
         headers=headers,
@@ -213,6 +258,41 @@ def _send(message: OutboxMessage) -> None:
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")
     email.send(fail_silently=False)
+
+
+def mark_bounced(
+    message: OutboxMessage, *, recipient: str, diagnostic: str, actor_label: str = ""
+) -> bool:
+    """Record a permanent delivery failure reported after sending (a DSN); audited.
+
+    Call inside the caller's transaction. Returns False (and changes nothing) when the
+    message is already marked bounced (the same report received twice) or was cancelled.
+    """
+    from sambruk.core.audit.services import record
+
+    message = OutboxMessage.objects.select_for_update().get(pk=message.pk)
+    if message.status in (OutboxStatus.BOUNCED, OutboxStatus.CANCELLED):
+        return False
+    before = message.status
+    message.status = OutboxStatus.BOUNCED
+    message.bounced_at = timezone.now()
+    message.bounce_recipient = (recipient or "")[:254]
+    message.bounce_diagnostic = (diagnostic or "")[:2000]
+    message.save(update_fields=["status", "bounced_at", "bounce_recipient", "bounce_diagnostic"])
+    record(
+        "update",
+        actor=None,
+        actor_label=actor_label or None,
+        obj=message,
+        organisation=message.organisation_id,
+        changes={
+            "status": [before, OutboxStatus.BOUNCED],
+            "bounce_recipient": message.bounce_recipient,
+            "bounce_diagnostic": message.bounce_diagnostic[:200],
+        },
+    )
+    log.warning("Outbox %s bounced: %s %s", message.pk, recipient, diagnostic[:200])
+    return True
 
 
 def due_message_ids(limit: int = 200) -> list:

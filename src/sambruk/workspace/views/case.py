@@ -38,10 +38,12 @@ def tab_context(case, user, tab: str) -> dict:
     if tab == "kontakter":
         return {"contacts": list(case.contacts.select_related("person"))}
     if tab == "konversationer":
+        conversations = list(
+            case.conversations.prefetch_related("participants", "messages__author")
+        )
+        _mark_bounced_deliveries(case, conversations)
         return {
-            "conversations": list(
-                case.conversations.prefetch_related("participants", "messages__author")
-            ),
+            "conversations": conversations,
             "can_post": optional.conversations() is not None,
             "post_form": _post_form(case, user),
         }
@@ -71,6 +73,23 @@ def tab_context(case, user, tab: str) -> dict:
         "labels": list(case.labels.all()),
         "overdue": is_overdue(case),
     }
+
+
+def _mark_bounced_deliveries(case, conversations) -> None:
+    """``message.bounced``: the outbox e-mails of that message that came back undelivered."""
+    from sambruk.core.notifications.models import OutboxMessage, OutboxStatus
+
+    messages = {m.message_id: m for c in conversations for m in c.messages.all() if m.message_id}
+    for message in messages.values():
+        message.bounced = []
+    if not messages:
+        return
+    for row in OutboxMessage.objects.filter(
+        organisation_id=case.organisation_id,
+        status=OutboxStatus.BOUNCED,
+        message_id__in=list(messages),
+    ).order_by("bounced_at"):
+        messages[row.message_id].bounced.append(row)
 
 
 def _post_form(case, user):
