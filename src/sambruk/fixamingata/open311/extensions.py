@@ -4,7 +4,9 @@ Each hook of :data:`REQUEST_LIST_FILTERS` takes ``(params, queryset)`` and retur
 queryset, narrowed; each of :data:`REQUEST_DECORATORS` takes ``params`` once per request and
 returns None (not asked for) or a function ``(row, item)`` that may add fields to one output
 request (so a 1000-request list does not re-read the parameters per row). The core applies
-them in order.
+them in order. A filter hook may name the parameters it reads in a ``parameters`` attribute:
+it is then called only when one of them is given, and a list without any runs the statement
+compiled once per process (``queries._list_statement``).
 
 * ``lat``/``long``/``radius`` (metres, default 1000, at most 50 km): requests near a point
   (the Chicago/6aika extension). The distance is the equirectangular approximation, exact
@@ -52,6 +54,9 @@ def near_point(params, queryset):
         .alias(d2=ExpressionWrapper(dy * dy + dx * dx, output_field=FloatField()))
         .filter(d2__lte=radius * radius)
     )
+
+
+near_point.parameters = ("lat", "long", "radius")
 
 
 def extended_attributes(params):

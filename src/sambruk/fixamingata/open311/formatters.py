@@ -7,6 +7,7 @@ the schema-validation schemas require; dates are ISO 8601 in Swedish time with o
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from django.conf import settings
@@ -115,6 +116,8 @@ REQUEST_FIELDS = (
     "lon",
     "pinpointed",
 )
+#: A request row (a tuple, as :func:`..queries.request_values` returns it): these columns.
+REQUEST_COLUMNS = (*REQUEST_FIELDS, "created", "updated", "closed", "media", "photo", "note")
 
 
 def _iso_of(value) -> str | None:
@@ -133,38 +136,75 @@ def photo_url(name: str) -> str:
     return url if url.startswith(("http://", "https://")) else absolute(url)
 
 
-def request_row(row: dict, categories: dict, bodies: dict) -> dict:
-    """One ``request`` from a :func:`..queries.request_values` row; ``categories`` and
-    ``bodies`` as from :func:`..routing.report_labels`."""
-    code, name = categories[row["category_id"]]
-    state = row["state"]
-    status = "closed" if state in _CLOSED else "open"
-    photo = row["photo"]
-    note = row["note"]
-    detail = row["detail"]
-    description = row["title"] if not detail else f"{row['title']}\n\n{detail}"
+#: A stored file name that every storage URL scheme keeps as it is (nothing to quote, no
+#: ``.``/``..`` segment, no scheme, query or fragment): the upload paths this app makes.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]+(?:[./][A-Za-z0-9_-]+)*")
+_PROBES = ("p", "fixamingata/2000/01/probe_0-1.jpg")
+
+
+def photo_urls():
+    """:func:`photo_url` for the rows of one list: when the storage's URL of a plain name
+    is a fixed prefix plus the name (as for the file system storage; checked now with two
+    probe names, so a storage that signs or rewrites URLs keeps the general path), plain
+    names get prefix + name without ``urljoin`` and quoting per photo (they cost ≈ 25 µs
+    each, a tenth of a list's CPU time)."""
+    prefix = photo_url(_PROBES[0])[: -len(_PROBES[0])]
+    if any(photo_url(probe) != prefix + probe for probe in _PROBES):
+        return photo_url
+    plain = _PLAIN_NAME.fullmatch
+
+    def url(name: str) -> str:
+        return prefix + name if plain(name) else photo_url(name)
+
+    return url
+
+
+def request_row(row: tuple, categories: dict, bodies: dict, photo_url=photo_url) -> dict:
+    """One ``request`` from a :func:`..queries.request_values` row (a tuple in
+    :data:`REQUEST_COLUMNS` order); ``categories`` and ``bodies`` as from
+    :func:`..routing.report_labels`; ``photo_url`` as from :func:`photo_urls`."""
+    (
+        pk,
+        service_request_id,
+        state,
+        title,
+        detail,
+        category_id,
+        body_id,
+        address_string,
+        lat,
+        lon,
+        pinpointed,
+        created,
+        updated,
+        closed,
+        media,
+        photo,
+        note,
+    ) = row
+    code, name = categories[category_id]
+    closed_now = state in _CLOSED
+    description = title if not detail else f"{title}\n\n{detail}"
     return {
-        "service_request_id": row["service_request_id"] or str(row["pk"]),
-        "status": status,
+        "service_request_id": service_request_id or str(pk),
+        "status": "closed" if closed_now else "open",
         "status_notes": note[:MAX_DESCRIPTION] if note else None,
         "service_name": name,
         "service_code": code,
         "description": description[:MAX_DESCRIPTION],
-        "agency_responsible": bodies.get(row["body_id"]),
+        "agency_responsible": bodies.get(body_id),
         "service_notice": None,
-        "requested_datetime": _iso_of(row["created"]),
-        "updated_datetime": _iso_of(
-            row["closed"] if status == "closed" and row["closed"] else row["updated"]
-        ),
+        "requested_datetime": _iso_of(created),
+        "updated_datetime": _iso_of(closed if closed_now and closed else updated),
         "expected_datetime": None,
-        "address": row["address_string"] or None,
+        "address": address_string or None,
         "address_id": None,
         "zipcode": None,
         # Not pinpointed (address only): the stored point is only the kommun's, so no
         # coordinates are published; the address stands alone, as the spec allows.
-        "lat": row["lat"] if row["pinpointed"] else None,
-        "long": row["lon"] if row["pinpointed"] else None,
-        "media_url": photo_url(photo) if photo else (row["media"] or None),
+        "lat": lat if pinpointed else None,
+        "long": lon if pinpointed else None,
+        "media_url": photo_url(photo) if photo else (media or None),
     }
 
 
