@@ -64,6 +64,11 @@ def test_admin_resumes_a_failing_subscription(live_server, browser, settings, me
         page.wait_for_url(f"{base}/kanal/webhooks/{sub.pk}/")
         assert page.get_by_role("cell", name="HTTP 503").is_visible()
         assert axe_violations(page) == []
+        # A new secret: shown once on this answer; the old one still signs during the grace.
+        page.get_by_role("button", name="Skapa ny hemlighet").click()
+        new_secret = page.locator("#new-secret").inner_text()
+        assert new_secret.startswith("whsec_") and new_secret != SECRET
+        assert axe_violations(page) == []
         page.get_by_role("button", name="Återuppta och skicka om").click()
         page.wait_for_url(f"{base}/kanal/webhooks/{sub.pk}/")
         assert page.get_by_text("1 leveranser skickas om").is_visible()
@@ -71,5 +76,6 @@ def test_admin_resumes_a_failing_subscription(live_server, browser, settings, me
 
     [request] = receiver.requests
     assert verify_signature(SECRET, request["body"], request["headers"])
+    assert verify_signature(new_secret, request["body"], request["headers"])
     assert json.loads(request["body"])["event"] == "case.closed"
     assert WebhookDelivery.objects.get().status == "delivered"
