@@ -137,12 +137,15 @@ def raw_for_paths(client, paths, repeat=3) -> list[float]:
     return [t for _ in range(repeat) for sql in sqls for t in time_raw(sql, 1)]
 
 
-def time_client(client, paths, n) -> list[float]:
+def time_client(client, paths, n, cpu=None) -> list[float]:
+    """Wall ms per request; with a list ``cpu``, this process's CPU ms per request too."""
     timings = []
     for i in range(n):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         response = client.get(paths[i % len(paths)])
         timings.append((time.perf_counter() - t) * 1000)
+        if cpu is not None:
+            cpu.append((time.process_time() - c) * 1000)
         assert response.status_code == 200
     return timings
 
@@ -421,7 +424,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--max-seconds", type=float, default=60)
-    parser.add_argument("--submissions", type=int, default=300)
+    parser.add_argument("--submissions", type=int, default=300, help="0: skip submissions")
     parser.add_argument("--submit-procs", type=int, default=2, help="parallel submitters")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", type=int, default=50, help="submissions to profile (0: none)")
@@ -446,7 +449,13 @@ def main() -> None:
     o_paths = open311_paths(config, 200, rng)
     _resp, o_sql = captured(client, o_paths[0])
     sizes = [len(client.get(p).json()) for p in o_paths[:50]]
-    o_inproc = time_client(client, o_paths[:100], 300)
+    o_cpu = []
+    o_inproc = time_client(client, o_paths[:100], 300, o_cpu)
+    print(
+        f"Open311 in-process, no cache: CPU per request mean {statistics.mean(o_cpu):.2f} ms, "
+        f"p50 {percentile(o_cpu, 0.5):.2f}, p95 {percentile(o_cpu, 0.95):.2f} (Python, this "
+        f"process; wall p50 {percentile(o_inproc, 0.5):.1f} ms); {load()}"
+    )
     o_raw = raw_for_paths(client, o_paths[:100])
     w = args.workers
     print(f"Open311 gunicorn ({w} workers), no cache: {load()}")
@@ -480,12 +489,13 @@ def main() -> None:
     p_raw = raw_for_paths(client, p_paths)
     rows.append(("Map pins (in-process)", p_inproc, p_raw, None))
     print(f"pins per viewport: median {statistics.median(pins)}, max {max(pins)}")
-    # Submission
-    print(f"submission: {load()}")
-    rate, s_ms = submission_rate(config, args.submissions, rng)
-    s_raw = raw_insert_ms(config, 300)
-    rows.append(("submit_report (case + delivery scheduled)", s_ms, s_raw, rate))
-    if args.submit_procs > 1:
+    # Submission (writes reports: --submissions 0 keeps the bench database read-only)
+    if args.submissions > 0:
+        print(f"submission: {load()}")
+        rate, s_ms = submission_rate(config, args.submissions, rng)
+        s_raw = raw_insert_ms(config, 300)
+        rows.append(("submit_report (case + delivery scheduled)", s_ms, s_raw, rate))
+    if args.submissions > 0 and args.submit_procs > 1:
         print(f"submission, {args.submit_procs} processes: {load()}")
         p_rate, p_ms = parallel_submission_rate(config, args.submissions, args.submit_procs)
         rows.append((f"submit_report ({args.submit_procs} processes)", p_ms, s_raw, p_rate))
@@ -509,7 +519,7 @@ def main() -> None:
     print("\ntargets: Open311 list p95 < 100 ms and ≥ 300 req/s on 2 cores; pins p95 < 50 ms; "
           "submission ≥ 100/s")  # fmt: skip
     print(f"({load()})")
-    if args.profile:
+    if args.profile and args.submissions > 0:
         submission_profile(config, args.profile, rng)
     if args.explain:
         explain({"Open311 list": o_sql, "pins": p_sql})
