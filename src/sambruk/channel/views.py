@@ -29,6 +29,7 @@ class SubscriptionListView(PermissionRequiredMixin, View):
     def get(self, request):
         subs = (
             self.restricted(WebhookSubscription.objects.select_related("organisation"))
+            .defer("secret", "previous_secret")  # not shown here: no decryption needed
             .annotate(
                 waiting=Count(
                     "deliveries",
