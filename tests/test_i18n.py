@@ -141,3 +141,14 @@ def test_fixamingata_confirmation_mail_in_the_language_of_the_request(client, ru
         "Tack för din rapport ”Hål i vägen” till FixaMinGata."
         in swedish.get_body(preferencelist=("plain",)).get_content()
     )
+
+
+def test_fixamingata_form_errors_in_english_and_swedish(client):
+    from sambruk.fixamingata.tests.citizen_support import form_data
+    from sambruk.fixamingata.tests.factories import world as make_world
+
+    data = form_data(make_world(), title="")
+    english = client.post("/fixamingata/rapportera/", data, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Fill in title." in english.content.decode()
+    swedish = client.post("/fixamingata/rapportera/", data, HTTP_ACCEPT_LANGUAGE="sv")
+    assert "Fyll i rubrik." in swedish.content.decode()

@@ -4,6 +4,8 @@ collect input, give field-level messages and carry the honeypot."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import ReportError
@@ -55,12 +57,21 @@ class HoneypotMixin(forms.Form):
         return [f for f in super().visible_fields() if f.name != HONEYPOT_FIELD]
 
 
+def _fill_in(label) -> str:
+    return gettext("Fyll i %(f)s.") % {"f": str(label).lower()}
+
+
+# Formatted when the error is shown, in the request's language (``_(...) % ...`` here would
+# be formatted once, at import, in Swedish).
+_fill_in_lazy = lazy(_fill_in, str)
+
+
 def _text(label, *, required=True, max_length=200, **attrs):
     return forms.CharField(
         label=label,
         required=required,
         max_length=max_length,
-        error_messages={"required": _("Fyll i %(f)s.") % {"f": str(label).lower()}},
+        error_messages={"required": _fill_in_lazy(label)},
         widget=forms.TextInput(attrs=attrs),
     )
 
