@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelMailConfig(AppConfig):
@@ -6,7 +7,7 @@ class ChannelMailConfig(AppConfig):
 
     name = "sambruk.channel.mail"
     label = "channel_mail"
-    verbose_name = "Kanal: inkommande e-post"
+    verbose_name = _("Kanal: inkommande e-post")
 
     def ready(self) -> None:
         from . import demo, roles  # noqa: F401  (demo loader, permissions)

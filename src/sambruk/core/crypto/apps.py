@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CryptoConfig(AppConfig):
     name = "sambruk.core.crypto"
     label = "crypto"
-    verbose_name = "Fältkryptering"
+    verbose_name = _("Fältkryptering")
 
     def ready(self):
         from django.core import checks
