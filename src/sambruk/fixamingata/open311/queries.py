@@ -98,8 +98,8 @@ def request_list(params: Params, kommun) -> list[dict]:
     start, end = date_window(params)
     codes = params.csv("service_code")
     hooks = [hook for hook in REQUEST_LIST_FILTERS if _asked(hook, params)]
-    offset, limit = paging(params)
     if kommun is not None and not codes and not hooks:
+        offset, limit = paging(params)
         statement = _list_statement(len(states), offset, limit)
         if statement is not None:
             return build_requests(params, statement.rows(kommun.pk, states, start, end))
@@ -108,6 +108,7 @@ def request_list(params: Params, kommun) -> list[dict]:
         qs = qs.filter(category__code__in=codes)
     for hook in hooks:
         qs = hook(params, qs)
+    offset, limit = paging(params)  # after the hooks: their errors come first, as before
     return build_requests(params, _rows(qs, offset, limit))
 
 

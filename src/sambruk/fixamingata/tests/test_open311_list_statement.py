@@ -126,3 +126,9 @@ def test_filter_hooks_run_only_when_their_parameters_are_given(client, listed):
 def test_photo_urls_equal_the_storage_urls(settings, name, media_url):
     settings.MEDIA_URL = media_url
     assert formatters.photo_urls()(name) == formatters.photo_url(name)
+
+
+def test_a_hooks_error_still_comes_before_a_paging_error(client, w):
+    response = client.get(BASE + "requests.json", {**J, "lat": "x", "long": "1", "page": "y"})
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("lat ")
