@@ -174,6 +174,19 @@ def submit_demo_application(eservice):
     return sub
 
 
+#: The caseworker's försörjningshinder per adult for the demo application (Socialstyrelsen's
+#: statistics): Tolvan is arbetssökande with a-kassa that does not cover the need, Testa
+#: studies SFI without any income of her own.
+DEMO_FORSORJNINGSHINDER = {"sokande": "arbetslos_otillracklig", "medsokande": "arbetslos_utan"}
+
+
+def record_demo_forsorjningshinder(application, caseworker) -> None:
+    from .services.statistics import do_set_forsorjningshinder
+
+    with transaction.atomic():
+        do_set_forsorjningshinder(application, actor=caseworker, codes=DEMO_FORSORJNINGSHINDER)
+
+
 @register_demo_loader("ekbist-application", order=45)
 def load_application_demo(log) -> None:
     from sambruk.core.organisations.models import Organisation
@@ -187,12 +200,15 @@ def load_application_demo(log) -> None:
         return
     with transaction.atomic():
         eservice = publish_eservice(org)
-        _caseworker(org, eservice.queue)
+        caseworker = _caseworker(org, eservice.queue)
     made = 0
     if not Application.objects.filter(organisation=org, applicant=APPLICANT).exists():
         with transaction.atomic():
             submit_demo_application(eservice)
         made = 1
+    application = Application.objects.filter(organisation=org, applicant=APPLICANT).first()
+    if application is not None and not application.forsorjningshinder_by_adult:
+        record_demo_forsorjningshinder(application, caseworker)
     log(
         f"Ekonomiskt bistånd: e-tjänsten /e-tjanster/{org.slug}/{eservice.slug}/, "
         f"{CASEWORKER_EMAIL}, {made} ny demoansökan."

@@ -15,6 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from sambruk.core.authz.querysets import RestrictedManager
 from sambruk.core.persons.fields import PersonnummerField
 
+#: The adults of a household who each have a försörjningshinder (Socialstyrelsen registers it
+#: per adult: the sökande and the medsökande); the keys of ``forsorjningshinder_by_adult``.
+ADULT_APPLICANT = "sokande"
+ADULT_CO_APPLICANT = "medsokande"
+ADULT_ROLE_LABELS = {
+    ADULT_APPLICANT: _("Sökande"),
+    ADULT_CO_APPLICANT: _("Medsökande"),
+}
+
 
 class ApplicationKind(models.TextChoices):
     NEW = "nyansokan", _("Nyansökan")
@@ -70,9 +79,13 @@ class Application(models.Model):
     selfservice_consent_withdrawn_at = models.DateTimeField(
         _("samtycke återkallat"), null=True, blank=True
     )
-    # Socialstyrelsen's statistics: försörjningshinder (set by the caseworker) and
+    # Socialstyrelsen's statistics: försörjningshinder per adult of the household for the
+    # month (set by the caseworker; ``{"sokande": code, "medsokande": code}``, codes of
+    # ``codes.Forsorjningshinder``, a missing or empty value = not registered) and
     # avslutsorsak (when the case of assistance ends).
-    forsorjningshinder = models.CharField(_("försörjningshinder"), max_length=40, blank=True)
+    forsorjningshinder_by_adult = models.JSONField(
+        _("försörjningshinder per vuxen"), default=dict, blank=True
+    )
     avslutsorsak = models.CharField(_("avslutsorsak"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("inlämnad"), null=True, blank=True)
@@ -88,6 +101,20 @@ class Application(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.period:%Y-%m}"
+
+    def adult_roles(self) -> list[str]:
+        """The adults of the household who each have a försörjningshinder: the sökande and,
+        when there is one (in the data or on the row), the medsökande."""
+        from sambruk.ekbist import application_data as ad
+
+        roles = [ADULT_APPLICANT]
+        if self.co_applicant or ad.co_applicant(self.data or {}) is not None:
+            roles.append(ADULT_CO_APPLICANT)
+        return roles
+
+    def forsorjningshinder_of(self, role: str) -> str:
+        """The försörjningshinder code of the adult ``role`` ("" = not registered)."""
+        return str((self.forsorjningshinder_by_adult or {}).get(role) or "")
 
 
 class FetchedValue(models.Model):

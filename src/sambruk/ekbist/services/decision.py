@@ -275,10 +275,14 @@ def do_decide(
     period_to: dt.date | None = None,
     motivation: str = "",
     pay_date: dt.date | None = None,
+    forsorjningshinder: dict[str, str] | None = None,
 ) -> Decision:
     """Decide ``application``. ``items``: ``[{"code", "granted", "motivation"}]`` for the codes
     of :func:`decision_basis` (an item not given is granted as proposed). The period defaults
-    to the application's month, the payment date to :func:`default_pay_date`."""
+    to the application's month, the payment date to :func:`default_pay_date`.
+    ``forsorjningshinder``: ``{"sokande": code, "medsokande": code}`` for Socialstyrelsen's
+    statistics (one per adult of the household, "" = not registered; an adult not given keeps
+    what is recorded), written with the decision, in its audit event and noted on the case."""
     _check_access(application, actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.case_id is None:
@@ -299,6 +303,7 @@ def do_decide(
         raise DecisionError(
             _("Utbetalningsdagen kan inte ligga bakåt i tiden."), code="pay_date", field="pay_date"
         )
+    hinder = _clean_hinder(application, forsorjningshinder)
     basis = decision_basis(application)
     rows = _granted_items(basis, items)
     granted_total = sum(r["granted"] for r in rows)
@@ -366,6 +371,7 @@ def do_decide(
         )
     application.state = ApplicationState.DECIDED
     application.save(update_fields=["state", "updated_at"])
+    hinder_changes = _apply_hinder(application, actor, hinder)
     record(
         AuditAction.CREATE,
         actor=actor,
@@ -378,10 +384,31 @@ def do_decide(
             "total_granted": payable,
             "items": {r["code"]: [r["applied"], r["granted"]] for r in rows},
             "case": case.reference,
+            **({"forsorjningshinder": hinder_changes} if hinder_changes else {}),
         },
     )
     _record_on_case(decision, case, actor, decided)
     return decision
+
+
+def _clean_hinder(application: Application, codes) -> dict[str, str]:
+    from sambruk.ekbist.services.statistics import StatisticsError, clean_forsorjningshinder
+
+    try:
+        return clean_forsorjningshinder(application, codes)
+    except StatisticsError as error:
+        raise DecisionError(error.message, code=error.code, field=error.field) from error
+
+
+def _apply_hinder(application: Application, actor, codes: dict[str, str]) -> dict:
+    from sambruk.ekbist.services.statistics import StatisticsError, apply_forsorjningshinder
+
+    if not codes:
+        return {}
+    try:
+        return apply_forsorjningshinder(application, actor=actor, codes=codes)
+    except StatisticsError as error:
+        raise DecisionError(error.message, code=error.code) from error
 
 
 def _recipient(application: Application) -> str:

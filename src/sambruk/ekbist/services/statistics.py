@@ -9,9 +9,12 @@ regulation says) and per kommun:
 * **persons** — the members of those households (sökande, medsökande, children; from the
   application data, ``application_data.to_norm_input``'s household without umgängesbarn);
 * **paid** — the sum of the planned payments of those decisions (kr);
-* **by försörjningshinder** — households per ``Application.forsorjningshinder``
-  (:class:`~sambruk.ekbist.codes.Forsorjningshinder`; "" = not registered), the latest decision
-  of the month counting when a household has several;
+* **adults** and **by försörjningshinder** — the adults of those households (sökande and
+  medsökande: *vuxna biståndsmottagare*) and the adults per försörjningshinder: Socialstyrelsen
+  registers one per adult, so a couple with two codes counts once under each and a couple with
+  one code counts two persons there (``Application.forsorjningshinder_by_adult``,
+  :class:`~sambruk.ekbist.codes.Forsorjningshinder`; missing or "" = not registered), the
+  latest decision of the month counting when a household has several;
 * **by avslutsorsak** — applications whose assistance ended in the month (the application's
   month) per ``Application.avslutsorsak`` (:class:`~sambruk.ekbist.codes.Avslutsorsak`);
 * **by hushållstyp** — households per :class:`~sambruk.ekbist.codes.Hushallstyp` (the codes of
@@ -47,10 +50,11 @@ MAX_MONTHS = 36
 
 
 class StatisticsError(ValueError):
-    def __init__(self, message: str, code: str = "invalid"):
+    def __init__(self, message: str, code: str = "invalid", field: str = ""):
         super().__init__(message)
         self.message = message
         self.code = code
+        self.field = field
 
 
 @dataclass
@@ -58,8 +62,9 @@ class MonthRow:
     month: dt.date
     households: int = 0
     persons: int = 0
+    adults: int = 0  # sökande and medsökande of the households (vuxna biståndsmottagare)
     paid: int = 0
-    hinder: dict[str, int] = field(default_factory=dict)
+    hinder: dict[str, int] = field(default_factory=dict)  # adults per försörjningshinder
     avslut: dict[str, int] = field(default_factory=dict)
     hushallstyp: dict[str, int] = field(default_factory=dict)
 
@@ -82,6 +87,7 @@ class Statistics:
         # meaningful ("hushållsmånader"), which is what the totals row shows.
         total.households = sum(r.households for r in self.months)
         total.persons = sum(r.persons for r in self.months)
+        total.adults = sum(r.adults for r in self.months)
         for row in self.months:
             for code, n in row.hinder.items():
                 total.hinder[code] = total.hinder.get(code, 0) + n
@@ -244,8 +250,10 @@ def compute(user, *, first: dt.date, last: dt.date, organisation=None) -> Statis
         row = rows[month]
         row.households += 1
         row.persons += _persons(decision.application.data)
-        code = decision.application.forsorjningshinder or NOT_REGISTERED
-        row.hinder[code] = row.hinder.get(code, 0) + 1
+        for role in decision.application.adult_roles():  # one försörjningshinder per adult
+            row.adults += 1
+            code = decision.application.forsorjningshinder_of(role) or NOT_REGISTERED
+            row.hinder[code] = row.hinder.get(code, 0) + 1
         kind = hushallstyp(decision.application.data, decision.application.applicant)
         row.hushallstyp[kind] = row.hushallstyp.get(kind, 0) + 1
     for app in ended.only("pk", "period", "avslutsorsak", "organisation_id"):
@@ -271,7 +279,11 @@ def statistics_csv(user, stats: Statistics, *, organisation=None) -> bytes:
         [_("Månad"), _("Biståndshushåll"), _("Biståndsmottagare")]
         + [_("Utbetalt ekonomiskt bistånd, kr")]
         + [_("Hushållstyp: %(label)s") % {"label": hushallstyp_label(c)} for c in kinds]
-        + [_("Försörjningshinder: %(label)s") % {"label": hinder_label(c)} for c in hinder]
+        + [_("Vuxna biståndsmottagare")]
+        + [
+            _("Vuxna biståndsmottagare, försörjningshinder: %(label)s") % {"label": hinder_label(c)}
+            for c in hinder
+        ]
         + [_("Avslutsorsak: %(label)s") % {"label": avslut_label(c)} for c in avslut]
     )
     labelled = [(row.month.strftime("%Y-%m"), row) for row in stats.months]
@@ -279,6 +291,7 @@ def statistics_csv(user, stats: Statistics, *, organisation=None) -> bytes:
         writer.writerow(
             [month, row.households, row.persons, row.paid]
             + [row.hushallstyp.get(c, 0) for c in kinds]
+            + [row.adults]
             + [row.hinder.get(c, 0) for c in hinder]
             + [row.avslut.get(c, 0) for c in avslut]
         )
@@ -323,16 +336,110 @@ def _set_code(application, *, actor, field_name: str, code: str, choices, label:
     return locked
 
 
-def do_set_forsorjningshinder(application, *, actor, code: str) -> Application:
-    """Set (or clear with "") the application's försörjningshinder (Socialstyrelsen's code)."""
-    return _set_code(
-        application,
-        actor=actor,
-        field_name="forsorjningshinder",
-        code=code,
-        choices=Forsorjningshinder,
-        label=_("försörjningshinder"),
+def hinder_field(role: str) -> str:
+    """The form field of the adult ``role``'s försörjningshinder (decision and codes forms)."""
+    return f"forsorjningshinder_{role}"
+
+
+def clean_forsorjningshinder(application, codes) -> dict[str, str]:
+    """``codes`` (``{role: code}``, "" = not registered) checked against the application's
+    adults and the code list; :class:`StatisticsError` (Swedish, ``code`` names the problem,
+    ``field`` the form field) otherwise."""
+    from sambruk.ekbist.models.application import ADULT_ROLE_LABELS
+
+    roles = application.adult_roles()
+    cleaned = {}
+    for role, code in (codes or {}).items():
+        role = str(role)
+        label = str(ADULT_ROLE_LABELS.get(role, role))
+        if role not in roles:
+            raise StatisticsError(
+                _(
+                    "%(role)s finns inte i ansökan. Försörjningshinder anges för den sökande "
+                    "och, när det finns en, den medsökande."
+                )
+                % {"role": label},
+                code="unknown_adult",
+            )
+        code = str(code or "").strip()
+        if code and code not in Forsorjningshinder.values:
+            raise StatisticsError(
+                _("Okänt värde för försörjningshinder (%(role)s): %(code)s.")
+                % {"role": label.lower(), "code": code},
+                code="invalid_code",
+                field=hinder_field(role),
+            )
+        cleaned[role] = code
+    return cleaned
+
+
+def hinder_summary(application) -> str:
+    """ "Sökande: Arbetslös – ingen ersättning; Medsökande: Ej registrerat" for the case log."""
+    from sambruk.ekbist.models.application import ADULT_ROLE_LABELS
+
+    return "; ".join(
+        f"{ADULT_ROLE_LABELS[role]}: {hinder_label(application.forsorjningshinder_of(role))}"
+        for role in application.adult_roles()
     )
+
+
+def apply_forsorjningshinder(locked, *, actor, codes: dict[str, str]) -> dict:
+    """Write the cleaned ``codes`` on ``locked`` (an application row locked for update, inside
+    the caller's transaction) and note them on the case (an internal note, not shown to the
+    citizen). Returns the changes ``{role: [before, after]}`` (empty when nothing changed);
+    the caller audits them. Refused (:class:`StatisticsError`) when the case log refuses."""
+    from sambruk.cases import services as case_services
+    from sambruk.cases.errors import CaseActionError
+
+    before = dict(locked.forsorjningshinder_by_adult or {})
+    after = dict(before)
+    for role, code in codes.items():
+        if code:
+            after[role] = code
+        else:
+            after.pop(role, None)
+    changes = {
+        role: [before.get(role, ""), after.get(role, "")]
+        for role in locked.adult_roles()
+        if before.get(role, "") != after.get(role, "")
+    }
+    if not changes:
+        return {}
+    locked.forsorjningshinder_by_adult = after
+    locked.save(update_fields=["forsorjningshinder_by_adult", "updated_at"])
+    if locked.case_id:
+        text = _("Försörjningshinder för Socialstyrelsens statistik, %(month)s: %(summary)s.") % {
+            "month": f"{locked.period:%Y-%m}",
+            "summary": hinder_summary(locked),
+        }
+        try:
+            case_services.do_add_note(locked.case, actor=actor, text=text)
+        except CaseActionError as error:
+            raise StatisticsError(error.message, code=f"case_{error.code}") from error
+    return changes
+
+
+def do_set_forsorjningshinder(application, *, actor, codes: dict[str, str]) -> Application:
+    """Set (or clear with "") the försörjningshinder of the application's adults
+    (``{"sokande": code, "medsokande": code}``; an adult not given keeps theirs). Audited with
+    before/after per adult and noted on the case."""
+    if not has_perm(actor, CHANGE_APPLICATION, application.organisation_id):
+        raise StatisticsError(
+            _("Du saknar behörighet att ändra ansökan."), code="permission_denied"
+        )
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        cleaned = clean_forsorjningshinder(locked, codes)
+        changes = apply_forsorjningshinder(locked, actor=actor, codes=cleaned)
+        if changes:
+            record(
+                AuditAction.UPDATE,
+                actor=actor,
+                obj=locked,
+                organisation=locked.organisation_id,
+                changes={"forsorjningshinder": changes},
+            )
+    return locked
 
 
 def do_set_avslutsorsak(application, *, actor, code: str) -> Application:

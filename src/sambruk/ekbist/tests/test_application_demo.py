@@ -38,6 +38,11 @@ def test_demo_application_and_caseworker(demo_loaded):
     assert Membership.objects.filter(user=worker, role="ekbist_caseworker").exists()
     assert has_perm(worker, "ekbist.view_application", application.organisation)
     assert worker in application.case.queue.members.all()
+    # The caseworker has recorded one försörjningshinder per adult (sökande and medsökande).
+    assert application.forsorjningshinder_by_adult == {
+        "sokande": "arbetslos_otillracklig",
+        "medsokande": "arbetslos_utan",
+    }
     # Idempotent.
     for loader in loaders():
         if loader.name == "ekbist-application":

@@ -214,3 +214,51 @@ def test_housing_capped_by_the_guideline_is_proposed_partly(kommun, application,
     decision = do_decide(application, actor=worker, motivation="Hyran över riktlinjen.")
     assert decision.outcome == Outcome.PARTLY
     assert decision.items.get(code="housing").granted_amount == 5000
+
+
+def test_a_couple_gets_one_forsorjningshinder_per_adult_with_the_decision(kommun, worker):
+    """Socialstyrelsen registers försörjningshinder per adult: the sökande and the medsökande
+    each get their own code with the decision; audited, noted internally, counted twice."""
+    from sambruk.ekbist.services.statistics import compute
+
+    from .decision_helpers import TESTA, couple_data
+
+    application = make_application(kommun, worker, data=couple_data(), co_applicant=TESTA)
+    codes = {"sokande": "arbetslos_utan", "medsokande": "foraldraledig"}
+    decision = do_decide(application, actor=worker, forsorjningshinder=codes)
+
+    application.refresh_from_db()
+    assert application.forsorjningshinder_by_adult == codes
+    event = AuditEvent.objects.get(object_type="ekbist.decision", object_id=str(decision.pk))
+    assert event.changes["forsorjningshinder"] == {
+        "sokande": ["", "arbetslos_utan"],
+        "medsokande": ["", "foraldraledig"],
+    }
+    note = CaseLogEntry.objects.get(case=application.case, text__startswith="Försörjningshinder")
+    assert note.text == (
+        "Försörjningshinder för Socialstyrelsens statistik, 2023-12: "
+        "Sökande: Arbetslös – ingen ersättning; Medsökande: Föräldraledig."
+    )
+    assert note.visible_to_citizen is False
+
+    stats = compute(worker, first=PERIOD, last=PERIOD)
+    [row] = stats.months
+    assert (row.households, row.adults) == (1, 2)
+    assert row.hinder == {"arbetslos_utan": 1, "foraldraledig": 1}
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        ({"sokande": "semester"}, "Okänt värde för försörjningshinder (sökande): semester."),
+        ({"medsokande": "annat"}, "Medsökande finns inte i ansökan."),
+    ],
+)
+def test_a_bad_forsorjningshinder_refuses_the_decision(application, worker, codes, message):
+    with pytest.raises(DecisionError) as error:
+        do_decide(application, actor=worker, forsorjningshinder=codes)
+    assert str(error.value).startswith(message)
+    assert written() == (0, 0, 0, 0)
+    application.refresh_from_db()
+    assert application.forsorjningshinder_by_adult == {}
+    assert application.state == ApplicationState.SUBMITTED

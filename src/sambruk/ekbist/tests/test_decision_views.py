@@ -202,3 +202,64 @@ def test_reading_the_decision_is_audited_with_the_person(client, application, wo
     )
     assert reads.count() == 2
     assert {e.person_civic_number for e in reads} == {"191212121212"}
+
+
+def test_the_caseworker_records_forsorjningshinder_per_adult_in_the_decision_form(
+    client, kommun, worker
+):
+    from .decision_helpers import TESTA, couple_data
+
+    tolvan()
+    application = make_application(kommun, worker, data=couple_data(), co_applicant=TESTA)
+    url = reverse("ekbist:decide", args=[application.pk])
+    verified_login(client, worker)
+    html = client.get(url).content.decode()
+    assert "Försörjningshinder per vuxen (Socialstyrelsens statistik)" in html
+    assert "Försörjningshinder, sökande" in html and "Försörjningshinder, medsökande" in html
+    assert 'name="forsorjningshinder_sokande"' in html
+    assert 'name="forsorjningshinder_medsokande"' in html
+
+    import re
+
+    basis = {
+        "period_from": "2023-12-01",
+        "period_to": "2023-12-31",
+        "pay_date": "2099-12-27",
+        "motivation": "",
+        **dict(re.findall(r'name="(granted_\w+)" value="(\d+)"', html)),
+    }
+    bad = client.post(
+        url, {**basis, "forsorjningshinder_sokande": "annat", "forsorjningshinder_medsokande": "x"}
+    )
+    assert bad.status_code == 400
+    assert "Välj ett försörjningshinder i listan för medsökande." in bad.content.decode()
+    assert not Decision.objects.exists()
+
+    response = client.post(
+        url,
+        {
+            **basis,
+            "forsorjningshinder_sokande": "sjukskriven_utan",
+            "forsorjningshinder_medsokande": "studerande",
+        },
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.forsorjningshinder_by_adult == {
+        "sokande": "sjukskriven_utan",
+        "medsokande": "studerande",
+    }
+
+
+def test_a_single_applicant_has_one_forsorjningshinder_select(client, application, worker):
+    verified_login(client, worker)
+    html = client.get(reverse("ekbist:decide", args=[application.pk])).content.decode()
+    assert 'name="forsorjningshinder_sokande"' in html
+    assert 'name="forsorjningshinder_medsokande"' not in html
+    response = client.post(
+        reverse("ekbist:decide", args=[application.pk]),
+        form_data(application, forsorjningshinder_sokande="arbetar_heltid"),
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.forsorjningshinder_by_adult == {"sokande": "arbetar_heltid"}

@@ -69,8 +69,9 @@ def seeded():
 
     - H1 Tolvan, single: Oct 5 000 (arbetslös utan ersättning); Nov 4 000 + a second decision
       of 1 000 the same month (one household, 5 000 paid).
-    - H2 Testa + Tolvan + one child (3 persons): Nov 9 000 (sjukskriven utan ersättning);
-      Dec avslag (0 kr, not counted) and the assistance ended: avslutsorsak arbete.
+    - H2 Testa + Tolvan + one child (3 persons, 2 adults): Nov 9 000, the sökande sjukskriven
+      utan ersättning and the medsökande arbetar deltid (two codes, two adults); Dec avslag
+      (0 kr, not counted) and the assistance ended: avslutsorsak arbete.
     - H3 (198507099805), single: Dec 3 000, no försörjningshinder registered.
     Kommun B: Dec 7 777 — never in A's figures.
     """
@@ -79,53 +80,90 @@ def seeded():
     worker = staff(a)
     setup = case_setup(a)
 
-    def app(period, applicant, data, hinder="", avslut="", org=a, actor=worker, setup_=setup):
+    def app(period, applicant, data, hinder=None, avslut="", org=a, actor=worker, setup_=setup):
         application = make_application(
             org, actor, data=data, period=period, applicant=applicant, setup=setup_
         )
         Application.objects.filter(pk=application.pk).update(
-            forsorjningshinder=hinder, avslutsorsak=avslut
+            forsorjningshinder_by_adult=hinder or {}, avslutsorsak=avslut
         )
         application.refresh_from_db()
         return application
 
-    h1_oct = app(OCT, TOLVAN, single_data(), Forsorjningshinder.ARBETSLOS_UTAN_ERSATTNING)
+    unemployed = {"sokande": Forsorjningshinder.ARBETSLOS_UTAN_ERSATTNING.value}
+    h1_oct = app(OCT, TOLVAN, single_data(), unemployed)
     seed_decision(h1_oct, worker, 5000)
-    h1_nov = app(NOV, TOLVAN, single_data(), Forsorjningshinder.ARBETSLOS_UTAN_ERSATTNING)
+    h1_nov = app(NOV, TOLVAN, single_data(), unemployed)
     seed_decision(h1_nov, worker, 4000)
     seed_decision(h1_nov, worker, 1000, day=dt.date(2023, 11, 15))
     family = couple_data()
     family["members"].append(
         {"role": "barn", "name": "Barn", "birth_date": "2015-05-05", "residence": "heltid"}
     )
-    h2_nov = app(NOV, TESTA, family, Forsorjningshinder.SJUKSKRIVEN_UTAN)
+    two_codes = {
+        "sokande": Forsorjningshinder.SJUKSKRIVEN_UTAN.value,
+        "medsokande": Forsorjningshinder.ARBETAR_DELTID.value,
+    }
+    h2_nov = app(NOV, TESTA, family, two_codes)
     seed_decision(h2_nov, worker, 9000)
-    h2_dec = app(DEC, TESTA, family, Forsorjningshinder.SJUKSKRIVEN_UTAN, Avslutsorsak.ARBETE)
+    h2_dec = app(DEC, TESTA, family, two_codes, Avslutsorsak.ARBETE)
     seed_decision(h2_dec, worker, 0)
     h3_dec = app(DEC, THIRD, single_data())
     seed_decision(h3_dec, worker, 3000)
 
     b_worker = staff(b)
     b_app = app(
-        DEC, TOLVAN, single_data(), "annat", "flyttat", org=b, actor=b_worker, setup_=case_setup(b)
+        DEC,
+        TOLVAN,
+        single_data(),
+        {"sokande": "annat"},
+        "flyttat",
+        org=b,
+        actor=b_worker,
+        setup_=case_setup(b),
     )
     seed_decision(b_app, b_worker, 7777)
-    return {"a": a, "b": b, "worker": worker, "b_worker": b_worker, "h1_nov": h1_nov}
+    return {
+        "a": a,
+        "b": b,
+        "worker": worker,
+        "b_worker": b_worker,
+        "h1_nov": h1_nov,
+        "h2_nov": h2_nov,
+    }
 
 
 def figures(stats):
-    return [(r.month, r.households, r.persons, r.paid, r.hinder, r.avslut) for r in stats.months]
+    return [
+        (r.month, r.households, r.persons, r.adults, r.paid, r.hinder, r.avslut)
+        for r in stats.months
+    ]
 
 
 def test_monthly_figures_against_hand_computed_data(seeded):
+    """Households stay households; försörjningshinder counts adults (the couple H2 twice)."""
     stats = compute(seeded["worker"], first=OCT, last=DEC)
     assert figures(stats) == [
-        (OCT, 1, 1, 5000, {"arbetslos_utan": 1}, {}),
-        (NOV, 2, 1 + 3, 4000 + 1000 + 9000, {"arbetslos_utan": 1, "sjukskriven_utan": 1}, {}),
-        (DEC, 1, 1, 3000, {"": 1}, {"arbete": 1}),
+        (OCT, 1, 1, 1, 5000, {"arbetslos_utan": 1}, {}),
+        (
+            NOV,
+            2,
+            1 + 3,
+            1 + 2,
+            4000 + 1000 + 9000,
+            {"arbetslos_utan": 1, "sjukskriven_utan": 1, "arbetar_deltid": 1},
+            {},
+        ),
+        (DEC, 1, 1, 1, 3000, {"": 1}, {"arbete": 1}),
     ]
     totals = stats.totals
-    assert (totals.households, totals.persons, totals.paid) == (4, 6, 22000)
+    assert (totals.households, totals.persons, totals.adults, totals.paid) == (4, 6, 5, 22000)
+    assert totals.hinder == {
+        "arbetslos_utan": 2,
+        "sjukskriven_utan": 1,
+        "arbetar_deltid": 1,
+        "": 1,
+    }
     assert stats.organisation_ids == [seeded["a"].pk]
 
 
@@ -185,7 +223,7 @@ def test_hushallstyp_takes_the_applicant_of_the_row_over_the_data():
 
 def test_other_kommun_sees_only_its_own(seeded):
     stats = compute(seeded["b_worker"], first=OCT, last=DEC)
-    assert figures(stats)[2] == (DEC, 1, 1, 7777, {"annat": 1}, {"flyttat": 1})
+    assert figures(stats)[2] == (DEC, 1, 1, 1, 7777, {"annat": 1}, {"flyttat": 1})
     assert stats.totals.paid == 7777
     # Asking for A's organisation explicitly gives nothing either.
     stats = compute(seeded["b_worker"], first=OCT, last=DEC, organisation=seeded["a"])
@@ -213,16 +251,19 @@ def test_csv(seeded):
         "Hushållstyp: Ensamstående man utan barn",
         "Hushållstyp: Ensamstående kvinna utan barn",
         "Hushållstyp: Sammanboende par med barn",
-        "Försörjningshinder: Arbetslös – ingen ersättning",
-        "Försörjningshinder: Sjukskriven med läkarintyg – ingen ersättning",
-        "Försörjningshinder: Ej registrerat",
+        "Vuxna biståndsmottagare",
+        "Vuxna biståndsmottagare, försörjningshinder: Arbetslös – ingen ersättning",
+        "Vuxna biståndsmottagare, försörjningshinder: "
+        "Sjukskriven med läkarintyg – ingen ersättning",
+        "Vuxna biståndsmottagare, försörjningshinder: Arbetar deltid – otillräcklig inkomst",
+        "Vuxna biståndsmottagare, försörjningshinder: Ej registrerat",
         "Avslutsorsak: Arbete",
     ]
     assert rows[1:] == [
-        ["2023-10", "1", "1", "5000", "1", "0", "0", "1", "0", "0", "0"],
-        ["2023-11", "2", "4", "14000", "1", "0", "1", "1", "1", "0", "0"],
-        ["2023-12", "1", "1", "3000", "0", "1", "0", "0", "0", "1", "1"],
-        ["Summa", "4", "6", "22000", "2", "1", "1", "2", "1", "1", "1"],
+        ["2023-10", "1", "1", "5000", "1", "0", "0", "1", "1", "0", "0", "0", "0"],
+        ["2023-11", "2", "4", "14000", "1", "0", "1", "3", "1", "1", "1", "0", "0"],
+        ["2023-12", "1", "1", "3000", "0", "1", "0", "1", "0", "0", "0", "1", "1"],
+        ["Summa", "4", "6", "22000", "2", "1", "1", "5", "2", "1", "1", "1", "1"],
     ]
     assert AuditEvent.objects.filter(action="export", object_type="ekbist.statistics").exists()
 
@@ -230,10 +271,32 @@ def test_csv(seeded):
 def test_set_codes_with_validation_and_audit(seeded):
     app = seeded["h1_nov"]
     worker = seeded["worker"]
-    app = do_set_forsorjningshinder(app, actor=worker, code="arbetshinder_ohalsa")
-    assert Application.objects.get(pk=app.pk).forsorjningshinder == "arbetshinder_ohalsa"
+    app = do_set_forsorjningshinder(app, actor=worker, codes={"sokande": "arbetshinder_ohalsa"})
+    assert Application.objects.get(pk=app.pk).forsorjningshinder_by_adult == {
+        "sokande": "arbetshinder_ohalsa"
+    }
     event = AuditEvent.objects.filter(action="update", object_type="ekbist.application").last()
-    assert event.changes == {"forsorjningshinder": ["arbetslos_utan", "arbetshinder_ohalsa"]}
+    assert event.changes == {
+        "forsorjningshinder": {"sokande": ["arbetslos_utan", "arbetshinder_ohalsa"]}
+    }
+    # The case log has an internal note (not shown to the citizen).
+    note = app.case.log.filter(kind="note").order_by("pk").last()
+    assert note.text == (
+        "Försörjningshinder för Socialstyrelsens statistik, 2023-11: "
+        "Sökande: Arbetshinder – ohälsa."
+    )
+    assert not note.visible_to_citizen
+    # A single applicant has no medsökande; an unknown code is refused; nothing changes.
+    with pytest.raises(StatisticsError) as error:
+        do_set_forsorjningshinder(app, actor=worker, codes={"medsokande": "annat"})
+    assert error.value.message.startswith("Medsökande finns inte i ansökan.")
+    with pytest.raises(StatisticsError) as error:
+        do_set_forsorjningshinder(app, actor=worker, codes={"sokande": "semester"})
+    assert error.value.message == "Okänt värde för försörjningshinder (sökande): semester."
+    assert error.value.field == "forsorjningshinder_sokande"
+    assert Application.objects.get(pk=app.pk).forsorjningshinder_by_adult == {
+        "sokande": "arbetshinder_ohalsa"
+    }
     with pytest.raises(StatisticsError) as error:
         do_set_avslutsorsak(app, actor=worker, code="semester")
     assert "Okänt värde för avslutsorsak" in error.value.message
@@ -282,14 +345,22 @@ def test_codes_page(client, seeded):
     app = seeded["h1_nov"]
     verified_login(client, seeded["worker"])
     url = reverse("ekbist:application_codes", args=[app.pk])
-    assert client.get(url).status_code == 200
-    response = client.post(url, {"forsorjningshinder": "studerande", "avslutsorsak": "studier"})
+    html = client.get(url).content.decode()
+    assert "Försörjningshinder, sökande" in html
+    assert "Försörjningshinder, medsökande" not in html  # a single applicant
+    response = client.post(
+        url, {"forsorjningshinder_sokande": "studerande", "avslutsorsak": "studier"}
+    )
     assert response.status_code == 302
     app.refresh_from_db()
-    assert (app.forsorjningshinder, app.avslutsorsak) == ("studerande", "studier")
-    response = client.post(url, {"forsorjningshinder": "påhittat", "avslutsorsak": ""})
+    assert (app.forsorjningshinder_by_adult, app.avslutsorsak) == (
+        {"sokande": "studerande"},
+        "studier",
+    )
+    response = client.post(url, {"forsorjningshinder_sokande": "påhittat", "avslutsorsak": ""})
     assert response.status_code == 400
+    assert "Välj ett försörjningshinder i listan för sökande." in response.content.decode()
     app.refresh_from_db()
-    assert app.forsorjningshinder == "studerande"
+    assert app.forsorjningshinder_by_adult == {"sokande": "studerande"}
     verified_login(client, seeded["b_worker"])
     assert client.get(url).status_code == 404

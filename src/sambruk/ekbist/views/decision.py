@@ -15,7 +15,9 @@ from django.views import View
 
 from sambruk.core.audit.services import record_read
 from sambruk.core.authz.views import PermissionRequiredMixin
+from sambruk.ekbist.codes import Forsorjningshinder
 from sambruk.ekbist.models import Application, ApplicationState, Decision
+from sambruk.ekbist.models.application import ADULT_ROLE_LABELS
 from sambruk.ekbist.roles import DECIDE, VIEW_DECISION
 from sambruk.ekbist.services.decision import (
     DecisionError,
@@ -30,6 +32,7 @@ from sambruk.ekbist.services.decision_letter import (
     letter_filename,
     render_letter_pdf,
 )
+from sambruk.ekbist.services.statistics import hinder_field
 
 
 class DateInput(forms.DateInput):
@@ -53,9 +56,14 @@ class DecisionForm(forms.Form):
         help_text=gettext_lazy("Krävs när ansökan inte bifalls helt (förvaltningslagen 32 §)."),
     )
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, application=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
+        self.adult_roles = application.adult_roles() if application is not None else []
+        for role in self.adult_roles:
+            self.fields[hinder_field(role)] = hinder_choice_field(
+                role, initial=application.forsorjningshinder_of(role)
+            )
         for item in items:
             self.fields[f"granted_{item.code}"] = forms.IntegerField(
                 label=_("Beviljat för %(label)s, kr") % {"label": item.label},
@@ -69,6 +77,12 @@ class DecisionForm(forms.Form):
                 required=False,
                 max_length=2000,
             )
+
+    def hinder_fields(self):
+        return [self[hinder_field(role)] for role in self.adult_roles]
+
+    def service_hinder(self) -> dict[str, str]:
+        return {role: self.cleaned_data.get(hinder_field(role), "") for role in self.adult_roles}
 
     def item_rows(self):
         return [
@@ -92,6 +106,23 @@ class DecisionForm(forms.Form):
         if field and f"granted_{field}" in self.fields:
             field = f"granted_{field}"
         self.add_error(field if field in self.fields else None, str(error))
+
+
+def hinder_choice_field(role: str, *, initial: str = "") -> forms.ChoiceField:
+    """The select of one adult's försörjningshinder (decision and statistics codes forms)."""
+    label = ADULT_ROLE_LABELS.get(role, role)
+    return forms.ChoiceField(
+        label=_("Försörjningshinder, %(role)s") % {"role": str(label).lower()},
+        choices=[("", _("Ej registrerat"))] + list(Forsorjningshinder.choices),
+        required=False,
+        initial=initial,
+        help_text=_("Socialstyrelsens statistik: försörjningshindret för %(role)s under månaden.")
+        % {"role": str(label).lower()},
+        error_messages={
+            "invalid_choice": _("Välj ett försörjningshinder i listan för %(role)s.")
+            % {"role": str(label).lower()}
+        },
+    )
 
 
 def _application(user, pk, permission) -> Application:
@@ -143,6 +174,7 @@ class DecideView(PermissionRequiredMixin, View):
             first, last = month_bounds(application.period)
             form = DecisionForm(
                 items=basis.items,
+                application=application,
                 initial={"period_from": first, "period_to": last, "pay_date": default_pay_date()},
             )
         return render(
@@ -155,7 +187,7 @@ class DecideView(PermissionRequiredMixin, View):
         if basis is None or application.state != ApplicationState.SUBMITTED:
             messages.error(request, error or _("Ansökan kan inte beslutas i sitt nuvarande läge."))
             return redirect("ekbist:decide", pk=pk)
-        form = DecisionForm(request.POST, items=basis.items)
+        form = DecisionForm(request.POST, items=basis.items, application=application)
         if form.is_valid():
             try:
                 decision = do_decide(
@@ -166,6 +198,7 @@ class DecideView(PermissionRequiredMixin, View):
                     period_to=form.cleaned_data["period_to"],
                     motivation=form.cleaned_data["motivation"],
                     pay_date=form.cleaned_data["pay_date"],
+                    forsorjningshinder=form.service_hinder(),
                 )
             except DecisionError as service_error:
                 form.add_service_error(service_error)

@@ -21,7 +21,7 @@ from django.views import View
 from sambruk.core.authz.permissions import permitted_organisation_ids
 from sambruk.core.authz.views import PermissionRequiredMixin
 from sambruk.core.organisations.models import Organisation
-from sambruk.ekbist.codes import Avslutsorsak, Forsorjningshinder
+from sambruk.ekbist.codes import Avslutsorsak
 from sambruk.ekbist.models import Application
 from sambruk.ekbist.roles import CHANGE_APPLICATION, VIEW_STATISTICS
 from sambruk.ekbist.services.statistics import (
@@ -31,6 +31,7 @@ from sambruk.ekbist.services.statistics import (
     compute,
     do_set_avslutsorsak,
     do_set_forsorjningshinder,
+    hinder_field,
     hinder_label,
     hushallstyp_label,
     statistics_csv,
@@ -171,7 +172,8 @@ class StatisticsView(PermissionRequiredMixin, View):
             ]
             context["avslut"] = [(c, avslut_label(c)) for c in avslut]
             context["hinder_rows"] = [
-                (f"{r.month:%Y-%m}", [r.hinder.get(c, 0) for c in hinder]) for r in stats.months
+                (f"{r.month:%Y-%m}", r.adults, [r.hinder.get(c, 0) for c in hinder])
+                for r in stats.months
             ]
             context["avslut_rows"] = [
                 (f"{r.month:%Y-%m}", [r.avslut.get(c, 0) for c in avslut]) for r in stats.months
@@ -215,17 +217,30 @@ class StatisticsExportView(PermissionRequiredMixin, View):
 
 
 class CodesForm(forms.Form):
-    forsorjningshinder = forms.ChoiceField(
-        label=gettext_lazy("Försörjningshinder"),
-        choices=[("", gettext_lazy("Ej registrerat"))] + list(Forsorjningshinder.choices),
-        required=False,
-    )
+    """One försörjningshinder per adult of the household (sökande, medsökande) and the
+    avslutsorsak."""
+
     avslutsorsak = forms.ChoiceField(
         label=gettext_lazy("Avslutsorsak"),
         choices=[("", gettext_lazy("Biståndet har inte avslutats"))] + list(Avslutsorsak.choices),
         required=False,
         help_text=gettext_lazy("Anges när biståndet upphör."),
     )
+
+    def __init__(self, *args, application, **kwargs):
+        from sambruk.ekbist.views.decision import hinder_choice_field
+
+        super().__init__(*args, **kwargs)
+        self.adult_roles = application.adult_roles()
+        avslut = self.fields.pop("avslutsorsak")
+        for role in self.adult_roles:
+            self.fields[hinder_field(role)] = hinder_choice_field(
+                role, initial=application.forsorjningshinder_of(role)
+            )
+        self.fields["avslutsorsak"] = avslut
+
+    def hinder_codes(self) -> dict[str, str]:
+        return {role: self.cleaned_data.get(hinder_field(role), "") for role in self.adult_roles}
 
 
 class ApplicationCodesView(PermissionRequiredMixin, View):
@@ -256,28 +271,25 @@ class ApplicationCodesView(PermissionRequiredMixin, View):
     def get(self, request, pk):
         application = self._application(request, pk)
         form = CodesForm(
-            initial={
-                "forsorjningshinder": application.forsorjningshinder,
-                "avslutsorsak": application.avslutsorsak,
-            }
+            application=application, initial={"avslutsorsak": application.avslutsorsak}
         )
         return self._render(request, application, form)
 
     def post(self, request, pk):
         application = self._application(request, pk)
-        form = CodesForm(request.POST)
+        form = CodesForm(request.POST, application=application)
         if not form.is_valid():
             return self._render(request, application, form, status=400)
         try:
             with transaction.atomic():  # both codes or neither
                 application = do_set_forsorjningshinder(
-                    application, actor=request.user, code=form.cleaned_data["forsorjningshinder"]
+                    application, actor=request.user, codes=form.hinder_codes()
                 )
                 do_set_avslutsorsak(
                     application, actor=request.user, code=form.cleaned_data["avslutsorsak"]
                 )
         except StatisticsError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
             return self._render(request, application, form, status=400)
         messages.success(request, _("Uppgifterna för statistiken är sparade."))
         return redirect("ekbist:application_codes", pk=application.pk)
