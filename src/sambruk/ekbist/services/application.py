@@ -2,7 +2,9 @@
 
 * :func:`publish_eservice` — the kommun's case setup, the form (built by
   :mod:`ekbist.application_form`, validated and published through eforms' services) and the
-  e-service with two signers (the second only when there is a medsökande).
+  e-service with two signers (the second only when there is a medsökande). On an existing
+  e-service it runs :func:`upgrade_form`: the built-in texts' English arrives as a new
+  published version (drafts in progress keep theirs).
 * The prefill plugin ``ekbist`` (``plugin:ekbist.<path>``): ``skyddad`` (the applicant's
   protection marking), ``kind`` and ``period`` (a månadsansökan when an earlier application
   exists, for the month after it), ``answer.<field>`` (last month's answers, the monthly
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.db import transaction
 from django.utils import timezone
@@ -26,9 +29,17 @@ from sambruk.eforms import hooks
 from sambruk.eforms.prefill import PrefillContext, register_prefill
 
 from .. import application_data as ad
-from ..application_form import ESERVICE_NAME, ESERVICE_SLUG, FORM_CODE, build_definition
+from ..application_form import (
+    ESERVICE_NAME,
+    ESERVICE_SLUG,
+    FORM_CODE,
+    add_english,
+    build_definition,
+)
 from ..casesetup import ensure_case_setup
 from ..models import Application, ApplicationKind, ApplicationState, FetchedValue
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION = (
     "Ansök om försörjningsstöd för en månad. Logga in med e-legitimation. Du kan hämta "
@@ -49,7 +60,10 @@ AMOUNT_FIELDS = {
 
 # --- publishing ----------------------------------------------------------------------------
 def publish_eservice(organisation, *, actor=None, attachments=None):
-    """The kommun's e-application, published (idempotent): returns the ``EService``."""
+    """The kommun's e-application, published (idempotent): returns the ``EService``.
+
+    An existing e-service is brought up to date with :func:`upgrade_form`.
+    """
     from sambruk.eforms.queries import eservice_by_slug, published_version
     from sambruk.eforms.services.definitions import create_definition, publish
     from sambruk.eforms.services.eservices import do_create_eservice
@@ -58,6 +72,8 @@ def publish_eservice(organisation, *, actor=None, attachments=None):
         case_type, queue = ensure_case_setup(organisation)
         existing = eservice_by_slug(organisation, ESERVICE_SLUG)
         if existing is not None:
+            upgrade_form(existing, actor=actor)
+            existing.refresh_from_db()
             return existing
         version = published_version(organisation, FORM_CODE)
         if version is None:
@@ -84,6 +100,49 @@ def publish_eservice(organisation, *, actor=None, attachments=None):
                 "draft_ttl_days": 30,
             },
         )
+
+
+def upgrade_form(eservice, *, actor=None):
+    """Publish the e-service's form again with the built-in texts' English, if any is missing.
+
+    The e-service's current version is copied through the engine's versioning path
+    (:func:`~sambruk.eforms.services.definitions.create_draft_version`, ``update_draft``,
+    ``publish``) with :func:`~sambruk.ekbist.application_form.add_english` applied, and the
+    e-service switches to it. The kommun's own changes stay; the old version stays published,
+    so drafts started on it keep it. Nothing happens when there is nothing to add, when the
+    e-service uses another form, or while the form has a draft in the form editor (the kommun
+    is editing it; run again after publishing). Returns the new version or None.
+    """
+    from sambruk.cases.errors import CaseActionError
+    from sambruk.eforms.models import VersionStatus
+    from sambruk.eforms.services.definitions import create_draft_version, publish, update_draft
+    from sambruk.eforms.services.eservices import do_update_eservice
+
+    current = eservice.form_version
+    definition = current.definition
+    if definition.code != FORM_CODE or current.status != VersionStatus.PUBLISHED:
+        return None
+    schema = add_english(current.schema)
+    if schema == current.schema:
+        return None
+    try:
+        with transaction.atomic():
+            if definition.versions.filter(status=VersionStatus.DRAFT).exists():
+                return None
+            draft = create_draft_version(definition, actor=actor, from_version=current)
+            errors = update_draft(draft, actor=actor, schema=schema)
+            if errors:
+                raise _NotUpgraded("; ".join(str(e) for e in errors[:5]))
+            version = publish(draft, actor=actor)
+            do_update_eservice(eservice, actor=actor, values={"form_version": version})
+    except (_NotUpgraded, CaseActionError) as problem:  # e.g. a concurrent run made a draft
+        logger.warning("ekbist: %s not upgraded: %s", eservice.organisation, problem)
+        return None
+    return version
+
+
+class _NotUpgraded(Exception):
+    pass
 
 
 # --- reads ---------------------------------------------------------------------------------
