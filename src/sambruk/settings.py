@@ -289,7 +289,7 @@ MAILIN_MAX_MESSAGE_BYTES = env.int("MAILIN_MAX_MESSAGE_BYTES", default=30 * 1024
 MAILIN_MAX_ATTACHMENTS = env.int("MAILIN_MAX_ATTACHMENTS", default=20)
 MAILIN_MAX_RECEIVED = env.int("MAILIN_MAX_RECEIVED", default=30)
 MAILIN_WORKERS = env.int("MAILIN_WORKERS", default=2)
-MAILIN_PROCESSES = env.int("MAILIN_PROCESSES", default=0)  # >0: worker processes
+MAILIN_PROCESSES = env.int("MAILIN_PROCESSES", default=-1)  # >0: processes; 0: threads; -1: auto
 
 # --- FixaMinGata -----------------------------------------------------------------------
 FIXAMINGATA_TILE_URL = env.str(
