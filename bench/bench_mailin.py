@@ -149,7 +149,10 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2, help="receiver processing threads")
     parser.add_argument(
-        "--processes", type=int, default=0, help="receiver worker processes (0: threads)"
+        "--processes",
+        type=int,
+        default=-1,
+        help="receiver worker processes (0: threads; -1: the default of MAILIN_PROCESSES)",
     )
     parser.add_argument("--attach-every", type=int, default=10)
     parser.add_argument("--max-seconds", type=float, default=600)
@@ -244,6 +247,10 @@ def main() -> int:
         if done is not None
     ]
     lost = args.mails - processed
+    if args.processes < 0:
+        from sambruk.channel.mail.smtp import auto_processes
+
+        args.processes = auto_processes(connection.vendor, os.cpu_count() or 1)
     mode = f"{args.processes} worker processes" if args.processes else f"{args.workers} threads"
     print(
         f"mailin: {args.mails} mails, {args.clients} SMTP clients, receiver with {mode}, "
