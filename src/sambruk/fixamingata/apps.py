@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FixamingataConfig(AppConfig):
@@ -13,3 +14,16 @@ class FixamingataConfig(AppConfig):
         from .handlers import on_case_event
 
         subscribe(on_case_event)
+
+        from sambruk.core.web.modules import ModuleEntry, register_module
+
+        register_module(
+            ModuleEntry(
+                "fixamingata-statistics",
+                _("Statistik, FixaMinGata"),
+                _("Felanmälningar per kategori, svarstider och andel åtgärdade."),
+                "fixamingata:stats_staff",
+                "fixamingata.view_report",
+                order=71,
+            )
+        )
