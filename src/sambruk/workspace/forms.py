@@ -333,6 +333,12 @@ class LinkSubcaseForm(ActionForm):
         self.child = child
         return reference
 
+    def clean(self):
+        data = super().clean()
+        if getattr(self, "child", None) is not None:
+            data["child"] = self.child  # the service's argument
+        return data
+
 
 class CreateCaseForm(forms.Form):
     case_type = forms.ModelChoiceField(queryset=CaseType.objects.none(), label=_("Ärendetyp"))

@@ -28,6 +28,8 @@ REFUSED_EXAMPLE = OpenApiExample(
 
 
 def _make_endpoint(spec: ActionSpec):
+    case_action = spec.action
+
     def endpoint(self, request, pk=None):
         case = self.get_object()
         serializer = spec.serializer(
@@ -35,37 +37,37 @@ def _make_endpoint(spec: ActionSpec):
         )
         serializer.is_valid(raise_exception=True)
         result = spec.run(case, request.user, serializer.validated_data)
-        if spec.deletes or result is None:
+        if case_action.deletes or result is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        code = status.HTTP_201_CREATED if spec.creates else status.HTTP_200_OK
+        code = status.HTTP_201_CREATED if case_action.creates else status.HTTP_200_OK
         return self.detail_response(result, code)
 
-    endpoint.__name__ = f"action_{spec.name}"
-    endpoint.__doc__ = str(spec.summary)
-    if spec.deletes:
+    endpoint.__name__ = f"action_{case_action.endpoint}"
+    endpoint.__doc__ = str(case_action.summary)
+    if case_action.deletes:
         ok = {204: None}
-    elif spec.creates:
+    elif case_action.creates:
         ok = {201: CaseDetailSerializer}
     else:
         ok = {200: CaseDetailSerializer}
     description = " ".join(
         part
         for part in (
-            str(spec.description),
+            str(case_action.description),
             str(
                 _(
                     "Nekas med 400 (code anger skälet) när åtgärden inte finns bland "
                     "ärendets available_actions (”%(check)s”), med 409 när expected_version "
                     "inte längre stämmer."
                 )
-                % {"check": spec.check}
+                % {"check": case_action.name}
             ),
         )
         if part
     )
     documented = extend_schema(
-        operation_id=f"cases_action_{spec.name}",
-        summary=str(spec.summary),
+        operation_id=f"cases_action_{case_action.endpoint}",
+        summary=str(case_action.summary),
         description=description,
         request=spec.serializer,
         responses={**ok, **WRITE_ERRORS},
@@ -76,8 +78,8 @@ def _make_endpoint(spec: ActionSpec):
         action(
             detail=True,
             methods=["post"],
-            url_path=f"actions/{spec.name}",
-            url_name=f"action-{spec.name.replace('_', '-')}",
+            url_path=f"actions/{case_action.endpoint}",
+            url_name=f"action-{case_action.endpoint.replace('_', '-')}",
         )(endpoint)
     )
     return documented
