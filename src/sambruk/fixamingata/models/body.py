@@ -153,6 +153,15 @@ class ResponseTemplate(models.Model):
     """Svarsmall: a staff reply, optionally setting a public state."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="response_templates")
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="response_templates",
+        verbose_name=_("kategori"),
+        help_text=_("Tom: en allmän mall för alla kategorier."),
+    )
     title = models.CharField(_("rubrik"), max_length=120)
     text = models.TextField(_("text"))
     state = models.CharField(
