@@ -21,6 +21,7 @@ DEFAULTS: dict[str, tuple[int, int] | None] = {
     "report_email": (10, 3600),
     "update_ip": (60, 3600),
     "update_email": (20, 3600),
+    "alert_ip": (20, 3600),
     "alert_email": (20, 3600),
 }
 

@@ -47,6 +47,8 @@ def subscribe_alert(
         raise ReportError(_("Rapporten finns inte."), code="not_found")
     if kind not in AlertKind.values:
         raise ReportError(_("Okänd typ av bevakning."), code="invalid_kind")
+    # Per IP as well: each subscription mails a confirmation link to any address given.
+    ratelimit.hit("alert_ip", ip)
     ratelimit.hit("alert_email", email)
     own = bool(getattr(user, "is_authenticated", False)) and user.email.lower() == email.lower()
     now = timezone.now()

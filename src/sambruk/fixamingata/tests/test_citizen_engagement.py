@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from sambruk.core.notifications.models import OutboxMessage
 from sambruk.fixamingata import services
 from sambruk.fixamingata.models import (
     Alert,
@@ -192,6 +193,36 @@ def test_alert_radius_and_report_and_errors(client, world):
     no_place = client.post("/fixamingata/bevaka/", {"kind": "radius", "email": "h@example.se"})
     assert no_place.status_code == 400 and "radie på högst 20 km" in no_place.content.decode()
     assert Alert.objects.count() == 2
+
+
+def test_alerts_are_limited_per_ip_whatever_the_address(client, world, settings):
+    """One IP cannot make the platform mail confirmation links to any number of addresses."""
+    settings.FIXAMINGATA_RATE_LIMITS = {"alert_ip": (3, 3600)}
+    for n in range(3):
+        response = client.post(
+            "/fixamingata/bevaka/",
+            {"kind": "new_in_kommun", "kommun": "2181", "email": f"person{n}@example.se"},
+        )
+        assert response.status_code == 302
+    refused = client.post(
+        "/fixamingata/bevaka/",
+        {"kind": "new_in_kommun", "kommun": "2181", "email": "person9@example.se"},
+    )
+    assert refused.status_code == 400
+    assert "för många på kort tid" in refused.content.decode()
+    assert sorted(Alert.objects.values_list("email", flat=True)) == [
+        "person0@example.se",
+        "person1@example.se",
+        "person2@example.se",
+    ]
+    recipients = [str(m.to) for m in OutboxMessage.objects.all()]
+    assert len(recipients) == 3 and not any("person9" in r for r in recipients)
+    other_ip = client.post(
+        "/fixamingata/bevaka/",
+        {"kind": "new_in_kommun", "kommun": "2181", "email": "person9@example.se"},
+        REMOTE_ADDR="10.9.9.9",
+    )
+    assert other_ip.status_code == 302
 
 
 @MAIL
