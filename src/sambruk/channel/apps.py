@@ -11,6 +11,7 @@ class ChannelConfig(AppConfig):
 
     def ready(self) -> None:
         from sambruk.core.api.registry import register_viewset
+        from sambruk.core.web.modules import ModuleEntry, register_module
 
         from . import demo, handlers, roles  # noqa: F401  (demo loader, case events, roles)
         from .api.feed import FeedViewSet
@@ -23,3 +24,15 @@ class ChannelConfig(AppConfig):
         register_viewset("webhooks", WebhookSubscriptionViewSet, basename="webhook")
         register_viewset("webhook-deliveries", WebhookDeliveryViewSet, basename="webhook-delivery")
         register_viewset("contact-lookup", ContactLookupViewSet, basename="contact-lookup")
+
+        # Staff start page: webhook subscriptions and their delivery log (administrators).
+        register_module(
+            ModuleEntry(
+                "channel-webhooks",
+                _("Webhooks"),
+                _("Prenumerationer på händelser och leveransloggen för externa system."),
+                "channel:subscriptions",
+                roles.VIEW_SUBSCRIPTION,
+                order=800,
+            )
+        )
