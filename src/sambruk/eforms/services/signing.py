@@ -303,10 +303,13 @@ def invitation_problem(invitation: SignatureInvitation | None, user=None) -> str
         return _("Länken är ogiltig. Kontrollera att du har kopierat hela länken från e-posten.")
     if invitation.accepted_at is not None:
         return _("Ansökan är redan underskriven med den här länken.")
+    if invitation.expires_at <= timezone.now() or invitation.expired_notice_sent_at:
+        return _(
+            "Inbjudan har gått ut. Ansökan har skickats in utan din underskrift. "
+            "Kontakta den som skickade ansökan eller kommunen om du vill komplettera."
+        )
     if invitation.declined or invitation.submission.status != SubmissionStatus.AWAITING_SIGNATURE:
         return _("Länken gäller inte längre.")
-    if invitation.expires_at <= timezone.now():
-        return _("Länken har gått ut. Be den som skickade ansökan att skicka en ny inbjudan.")
     if (
         user is not None
         and invitation.civic_number
@@ -345,47 +348,108 @@ def do_second_signature(
 
 
 def expire_invitations(now=None) -> int:
-    """Expired invitations: the first signer is told; the application returns to a draft
-    (the answers are kept, the signatures no longer count) so it can be sent again."""
-    from .receipts import draft_url
+    """Expired invitations: the case is created with the first signer's signature only.
 
+    Nothing is lost: the submission is sent in as it was signed; the case's form data
+    records that the second signature is missing, the case log says so (staff, and a
+    shorter line for the citizen on Mina sidor) and the first signer gets an e-mail that
+    names only the e-service. Idempotent: the invitation is marked in the same
+    transaction, so a second run finds nothing to do.
+    """
     now = now or timezone.now()
     count = 0
     due = SignatureInvitation.objects.filter(
-        accepted_at__isnull=True, declined=False, expires_at__lte=now
-    ).select_related("submission__eservice__organisation", "submission__form_version")
-    for invitation in due:
+        accepted_at__isnull=True,
+        declined=False,
+        expired_notice_sent_at__isnull=True,
+        expires_at__lte=now,
+    ).values_list("pk", flat=True)
+    for pk in list(due):
         with transaction.atomic():
-            if not SignatureInvitation.objects.filter(
-                pk=invitation.pk, expired_notice_sent_at__isnull=True, declined=False
-            ).update(expired_notice_sent_at=now, declined=True):
+            invitation = (
+                SignatureInvitation.objects.select_for_update()
+                .filter(
+                    pk=pk,
+                    accepted_at__isnull=True,
+                    declined=False,
+                    expired_notice_sent_at__isnull=True,
+                )
+                .first()
+            )
+            if invitation is None:
                 continue
-            sub = Submission.objects.select_for_update().get(pk=invitation.submission_id)
+            invitation.expired_notice_sent_at = now
+            invitation.declined = True
+            invitation.save(update_fields=["expired_notice_sent_at", "declined"])
+            sub = (
+                Submission.objects.select_for_update(of=("self",))
+                .select_related("eservice__organisation", "form_version")
+                .get(pk=invitation.submission_id)
+            )
             if sub.status != SubmissionStatus.AWAITING_SIGNATURE:
                 continue
-            sub.signatures.all().delete()
-            sub.status = SubmissionStatus.DRAFT
-            sub.content_hash = ""
-            sub.expires_at = now + timedelta(days=sub.eservice.draft_ttl_days)
-            sub.save(update_fields=["status", "content_hash", "expires_at", "updated_at"])
-            address = contact_email(sub)
-            if address:
-                queue_email(
-                    to=address,
-                    template="eforms/email/invitation_expired",
-                    context={
-                        "eservice": sub.eservice.name,
-                        "co_applicant": invitation.email,
-                        "url": draft_url(sub),
-                    },
-                    language=sub.language,
-                    organisation=sub.eservice.organisation,
-                )
-            _audit(
-                AuditAction.UPDATE,
-                actor=None,
-                sub=sub,
-                changes={"invitation_expired": invitation.pk, "status": ["awaiting", "draft"]},
-            )
+            _send_in_with_one_signature(sub, invitation, now=now)
             count += 1
     return count
+
+
+def _send_in_with_one_signature(sub: Submission, invitation: SignatureInvitation, *, now):
+    """Create the case from the first signature; record and tell that the second is missing."""
+    from django.utils import formats
+
+    from sambruk.cases.models import CaseFormData, CaseLogEntry, LogKind
+
+    first = sub.signatures.filter(role=SignerRole.FIRST).order_by("pk").first()
+    sub.content_hash = first.content_hash if first else content_hash(sub)
+    finalise(sub, actor=None)
+    expired_on = timezone.localtime(invitation.expires_at)
+    missing = {
+        "role": SignerRole.SECOND,
+        "reason": "invitation_expired",
+        "invitation_expired_at": invitation.expires_at.isoformat(),
+    }
+    for form in CaseFormData.objects.filter(case=sub.case, form_code__startswith="etjanst-"):
+        if form.data.get("submission") != sub.pk:
+            continue
+        form.data = {**form.data, "missing_signatures": [missing]}
+        form.save(update_fields=["data"])
+    date_text = formats.date_format(expired_on, "Y-m-d")
+    CaseLogEntry.objects.create(
+        case=sub.case,
+        at=now,
+        actor=None,
+        kind=LogKind.SYSTEM,
+        text=_("Medsökande signerade inte inom tiden (inbjudan gick ut %(date)s).")
+        % {"date": date_text},
+        data={"missing_signatures": [missing]},
+    )
+    CaseLogEntry.objects.create(
+        case=sub.case,
+        at=now,
+        actor=None,
+        kind=LogKind.SYSTEM,
+        text=_(
+            "Medsökande skrev inte under innan inbjudan gick ut. Ansökan skickades in "
+            "med din underskrift."
+        ),
+        visible_to_citizen=True,
+    )
+    address = contact_email(sub)
+    if address:
+        queue_email(
+            to=address,
+            template="eforms/email/invitation_expired",
+            context={"eservice": sub.eservice.name, "expired_on": date_text},
+            language=sub.language,
+            organisation=sub.eservice.organisation,
+        )
+    _audit(
+        AuditAction.UPDATE,
+        actor=None,
+        sub=sub,
+        changes={
+            "invitation_expired": invitation.pk,
+            "case": sub.case_id,
+            "missing_signatures": [SignerRole.SECOND],
+        },
+    )

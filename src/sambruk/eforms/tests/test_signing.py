@@ -136,7 +136,10 @@ def test_two_signers_via_emailed_link_then_case_with_attachment(org_factory, run
 
 
 @MAIL
-def test_expired_invitation_tells_first_signer(org_factory, running_smtp):  # noqa: F811
+def test_expired_invitation_sends_in_with_first_signature(org_factory, running_smtp):  # noqa: F811
+    """Nothing is lost: on expiry the case is created with the first signature only."""
+    from sambruk.cases.models import CaseLogEntry
+
     first = Client()
     citizen_login(first, 0)
     sub, _loc = start(first, two_signer_eservice(org_factory()))
@@ -144,17 +147,63 @@ def test_expired_invitation_tells_first_signer(org_factory, running_smtp):  # no
     first.get(first.post(url("sign", sub))["Location"])
     first.post(url("invite", sub), {"email": "testa@example.se"})
     running_smtp.wait_for(1)
-    assert signing.expire_invitations(now=timezone.now() + timedelta(days=15)) == 1
-    mails = running_smtp.wait_for(2)
-    assert mails[1]["To"] == "tolvan@example.se"
-    assert "skrev inte under" in mails[1]["Subject"]
+    later = timezone.now() + timedelta(days=15)
+    assert signing.expire_invitations(now=later) == 1
+    # The periodic task running again creates no second case and sends no second mail.
+    assert signing.expire_invitations(now=later + timedelta(hours=1)) == 0
     sub.refresh_from_db()
-    assert sub.status == SubmissionStatus.DRAFT and sub.data["adress"]
-    assert not Case.objects.exists()
+    assert sub.status == SubmissionStatus.SUBMITTED and sub.data["adress"]
+    case = Case.objects.get()
+    assert sub.case_id == case.pk
+    assert list(sub.signatures.values_list("role", flat=True)) == ["first"]
+    form = case.forms.get()
+    assert [s["role"] for s in form.data["signatures"]] == ["first"]
+    [missing] = form.data["missing_signatures"]
+    assert missing["role"] == "second" and missing["reason"] == "invitation_expired"
+    expired = SignatureInvitation.objects.get().expires_at
+    staff_line = CaseLogEntry.objects.get(case=case, text__startswith="Medsökande signerade")
+    assert staff_line.text == (
+        "Medsökande signerade inte inom tiden (inbjudan gick ut "
+        f"{timezone.localtime(expired):%Y-%m-%d})."
+    )
+    assert not staff_line.visible_to_citizen
+    assert CaseLogEntry.objects.filter(case=case, visible_to_citizen=True).exists()
+    # The first signer is told (the e-service's name only) and gets the receipt.
+    mails = running_smtp.wait_for(3)
+    told = [m for m in mails[1:] if "skrev inte under" in m["Subject"]]
+    assert len(told) == 1 and told[0]["To"] == "tolvan@example.se"
+    body = told[0].get_body(preferencelist=("plain",)).get_content()
+    assert "inbjudan gick ut" in body and "Testgatan" not in body
+    # ... and sees the case on Mina sidor.
+    mina = first.get("/mina-sidor/")
+    assert mina.status_code == 200 and case.reference in mina.text
+    page = first.get(f"/mina-sidor/arende/{case.pk}/")
+    assert "Medsökande skrev inte under innan inbjudan gick ut" in page.text
+    # A late co-applicant gets a clear page.
     token = SignatureInvitation.objects.get().token
     second = Client()
     citizen_login(second, 1)
-    assert second.get(f"/e-tjanster/medsokande/{token}/").status_code == 410
+    late = second.get(f"/e-tjanster/medsokande/{token}/")
+    assert late.status_code == 410 and "Inbjudan har gått ut" in late.text
+    assert second.post(f"/e-tjanster/medsokande/{token}/").status_code == 410
+    assert Case.objects.count() == 1 and sub.signatures.count() == 1
+
+
+def test_receipt_pdf_names_the_missing_signature(org_factory):
+    from ..services.receipts import receipt_context
+
+    first = Client()
+    citizen_login(first, 0)
+    sub, _loc = start(first, two_signer_eservice(org_factory()))
+    fill_application(first, sub)
+    first.get(first.post(url("sign", sub))["Location"])
+    first.post(url("invite", sub), {"email": "testa@example.se"})
+    assert signing.expire_invitations(now=timezone.now() + timedelta(days=15)) == 1
+    sub.refresh_from_db()
+    from django.template.loader import render_to_string
+
+    html = render_to_string("eforms/pdf/receipt.html", receipt_context(sub))
+    assert "Medsökandes underskrift saknas: inbjudan gick ut" in html
 
 
 def test_invitation_for_another_person_and_same_person_refused(org_factory):
