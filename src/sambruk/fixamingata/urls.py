@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from .feeds import AtomReportsFeed, ReportsFeed
-from .views import alerts, api, browse, new_report, pwa, report_page
+from .views import alerts, api, browse, new_report, pwa, report_page, staff
 
 app_name = "fixamingata"
 urlpatterns = [
@@ -30,5 +30,13 @@ urlpatterns = [
     path("bevakning/avsluta/<str:token>/", alerts.unsubscribe, name="unsubscribe"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service_worker"),
+    # Staff actions from the workspace case page (views/staff.py).
+    path("personal/rapport/<int:pk>/svar/", staff.ReplyView.as_view(), name="staff_reply"),
+    path(
+        "personal/rapport/<int:pk>/dubblett/",
+        staff.DuplicateView.as_view(),
+        name="staff_duplicate",
+    ),
+    path("personal/rapport/<int:pk>/kategori/", staff.MoveView.as_view(), name="staff_move"),
     path("", include("sambruk.fixamingata.stats_urls")),  # statistics (stats_views.py)
 ]
