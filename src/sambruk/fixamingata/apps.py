@@ -27,3 +27,24 @@ class FixamingataConfig(AppConfig):
                 order=71,
             )
         )
+        # Staff pages of FixaMinGata (views/moderation.py, views/config.py).
+        register_module(
+            ModuleEntry(
+                "fixamingata-moderation",
+                _("FixaMinGata: moderering"),
+                _("Dölj och redigera rapporter, flagga användare och håll missbrukslistan."),
+                "fixamingata:moderation",
+                roles.MODERATE,
+                order=72,
+            )
+        )
+        register_module(
+            ModuleEntry(
+                "fixamingata-config",
+                _("FixaMinGata: inställningar"),
+                _("Mottagare, kategorier med kontakt och svarsmallar."),
+                "fixamingata:config",
+                roles.MANAGE_CONFIG,
+                order=73,
+            )
+        )

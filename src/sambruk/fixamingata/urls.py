@@ -2,6 +2,8 @@ from django.urls import include, path
 
 from .feeds import AtomReportsFeed, ReportsFeed
 from .views import alerts, api, browse, new_report, pwa, report_page, staff
+from .views import config as config_views
+from .views import moderation as moderation_views
 
 app_name = "fixamingata"
 urlpatterns = [
@@ -39,4 +41,44 @@ urlpatterns = [
     ),
     path("personal/rapport/<int:pk>/kategori/", staff.MoveView.as_view(), name="staff_move"),
     path("", include("sambruk.fixamingata.stats_urls")),  # statistics (stats_views.py)
+    # Staff: settings (manage_config) and moderation (moderate).
+    path("installningar/", config_views.ConfigIndexView.as_view(), name="config"),
+    path("installningar/<int:body>/", config_views.BodyView.as_view(), name="config_body"),
+    path(
+        "installningar/<int:body>/mottagare/",
+        config_views.BodyEditView.as_view(),
+        name="config_body_edit",
+    ),
+    path(
+        "installningar/<int:body>/kategorier/ny/",
+        config_views.CategoryEditView.as_view(),
+        name="config_category_new",
+    ),
+    path(
+        "installningar/<int:body>/kategorier/<int:pk>/",
+        config_views.CategoryEditView.as_view(),
+        name="config_category",
+    ),
+    path(
+        "installningar/<int:body>/svarsmallar/ny/",
+        config_views.TemplateEditView.as_view(),
+        name="config_template_new",
+    ),
+    path(
+        "installningar/<int:body>/svarsmallar/<int:pk>/",
+        config_views.TemplateEditView.as_view(),
+        name="config_template",
+    ),
+    path(
+        "installningar/<int:body>/svarsmallar/<int:pk>/ta-bort/",
+        config_views.TemplateDeleteView.as_view(),
+        name="config_template_delete",
+    ),
+    path("moderering/", moderation_views.ModerationListView.as_view(), name="moderation"),
+    path(
+        "moderering/rapport/<int:pk>/",
+        moderation_views.ReportModerationView.as_view(),
+        name="moderation_report",
+    ),
+    path("moderering/listor/", moderation_views.ListsView.as_view(), name="moderation_lists"),
 ]

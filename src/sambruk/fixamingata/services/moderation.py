@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sambruk.cases.errors import CaseActionError
 from sambruk.cases.services import do_add_note, do_change_status, do_send_to_queue
+from sambruk.core.authz.permissions import has_perm
 
 from ..casesetup import ensure_case_setup
 from ..errors import ReportError
@@ -24,6 +29,8 @@ from ..models import (
 from ..routing import check_category_at_point
 from .common import CHANGE_REPORT, MODERATE, audit, public_update, require_perm, schedule_delivery
 from .reports import create_case
+
+DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 
 @transaction.atomic
@@ -208,16 +215,79 @@ def flag_user(*, actor, email: str, reason: str = "", report=None) -> FlaggedUse
 
 @transaction.atomic
 def add_abuse_entry(*, actor, value: str, reason: str = "") -> AbuseEntry:
-    """Add an e-mail address or a domain (no ``@``) to the national abuse list
-    (FixaMinGata administrators, i.e. superusers)."""
-    if not getattr(actor, "is_superuser", False):
+    """Add an e-mail address or a domain (no ``@``) to the national abuse list.
+
+    A moderator (``fixamingata.moderate`` in some organisation) may add an e-mail address;
+    a whole domain hides content from everyone there in every kommun, so only the
+    FixaMinGata administrators (superusers) add domains.
+    """
+    is_admin = getattr(actor, "is_superuser", False)
+    if not is_admin and not has_perm(actor, MODERATE):
         raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
     value = (value or "").strip().lower()
     if not value:
         raise ReportError(_("Ange en e-postadress eller domän."), code="value_required")
     kind = AbuseKind.EMAIL if "@" in value else AbuseKind.DOMAIN
+    if kind == AbuseKind.EMAIL:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ReportError(_("Ange en giltig e-postadress."), code="invalid_email") from None
+    else:
+        if not DOMAIN_RE.match(value):
+            raise ReportError(
+                _("Ange en giltig domän, till exempel exempel.se."), code="invalid_domain"
+            )
+        if not is_admin:
+            raise ReportError(
+                _("Bara FixaMinGatas administratörer kan spärra en hel domän."),
+                code="permission_denied",
+            )
     entry, _created = AbuseEntry.objects.get_or_create(
         kind=kind, value=value, defaults={"reason": reason[:300], "created_by": actor}
     )
     audit("create", actor=actor, obj=entry, changes={"value": value, "reason": reason})
     return entry
+
+
+@transaction.atomic
+def remove_abuse_entry(entry: AbuseEntry, *, actor) -> None:
+    """Take an address (moderators) or a domain (administrators) off the abuse list."""
+    is_admin = getattr(actor, "is_superuser", False)
+    if not is_admin and (entry.kind != AbuseKind.EMAIL or not has_perm(actor, MODERATE)):
+        raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
+    audit("delete", actor=actor, obj=entry, changes={"value": entry.value})
+    entry.delete()
+
+
+@transaction.atomic
+def unhide_update(update, *, actor) -> Update:
+    _moderator(actor, update.report)
+    update = Update.objects.select_for_update().get(pk=update.pk)
+    update.hidden, update.hidden_reason = False, ""
+    update.save(update_fields=["hidden", "hidden_reason"])
+    audit(
+        "update",
+        actor=actor,
+        obj=update,
+        organisation=update.report.body.organisation_id,
+        changes={"hidden": [True, False]},
+    )
+    return update
+
+
+@transaction.atomic
+def unflag_user(flag: FlaggedUser, *, actor, report=None) -> None:
+    """Remove a flag (a moderator of one of the author's reports, or an administrator);
+    the author's reports in the moderator's organisations are unflagged too."""
+    is_admin = getattr(actor, "is_superuser", False)
+    if report is not None:
+        _moderator(actor, report)
+    elif not is_admin:
+        raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
+    reports = Report.objects.filter(reporter_email__iexact=flag.email, flagged=True)
+    if not is_admin:
+        reports = reports.restrict(actor, MODERATE)
+    reports.update(flagged=False)
+    audit("delete", actor=actor, obj=flag, changes={"flagged": flag.email})
+    flag.delete()
