@@ -97,6 +97,7 @@ EXAMPLES = [
         "code": "kontakta-kommunen",
         "slug": "kontakta-kommunen",
         "name": "Kontakta kommunen",
+        "name_en": "Contact the municipality",
         "schema": kontakt_schema,
         "queue": "Kundtjänst",
         "case_type": "synpunkt",
@@ -108,11 +109,17 @@ EXAMPLES = [
             "e-tjänsten utan att logga in; loggar du in med e-legitimation fylls ditt namn "
             "och personnummer i. Du får en kvittens med e-post."
         ),
+        "description_en": (
+            "Ask a question or give feedback to Sandviken Municipality. You can use the "
+            "e-service without logging in; if you log in with e-legitimation, your name and "
+            "personal identity number are filled in. You receive a receipt by e-mail."
+        ),
     },
     {
         "code": "bostadsanpassning",
         "slug": "bostadsanpassningsbidrag",
         "name": "Ansökan om bostadsanpassningsbidrag",
+        "name_en": "Application for a housing adaptation grant",
         "schema": bostad_schema,
         "queue": "Bygg och miljö",
         "case_type": "ansokan",
@@ -123,6 +130,11 @@ EXAMPLES = [
             "Sök bidrag för att anpassa din bostad, till exempel ta bort trösklar eller "
             "installera en ramp. Bifoga intyg från arbetsterapeut. Du och en medsökande "
             "skriver under med e-legitimation."
+        ),
+        "description_en": (
+            "Apply for a grant to adapt your home, for example to remove thresholds or "
+            "install a ramp. Attach a certificate from an occupational therapist. You and a "
+            "co-applicant sign with e-legitimation."
         ),
     },
 ]
@@ -150,6 +162,8 @@ def ensure_eservice(org, spec: dict, *, queue, case_type):
         defaults={
             "name": spec["name"],
             "description": spec["description"],
+            "name_en": spec.get("name_en", ""),
+            "description_en": spec.get("description_en", ""),
             "form_version": version,
             "queue": queue,
             "case_type": case_type,
@@ -157,6 +171,11 @@ def ensure_eservice(org, spec: dict, *, queue, case_type):
             "signing": spec["signing"],
         },
     )
+    if not _created and not eservice.name_en and spec.get("name_en"):  # demo data from before
+        EService.objects.filter(pk=eservice.pk).update(
+            name_en=spec["name_en"], description_en=spec.get("description_en", "")
+        )
+        eservice.refresh_from_db()
     return eservice
 
 

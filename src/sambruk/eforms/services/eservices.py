@@ -21,7 +21,9 @@ from ..models import EService, Signing, VersionStatus
 #: Fields that :func:`do_update_eservice` may change (``labels`` is the many-to-many).
 EDITABLE = (
     "name",
+    "name_en",
     "description",
+    "description_en",
     "form_version",
     "queue",
     "case_type",
@@ -29,7 +31,9 @@ EDITABLE = (
     "login_required",
     "signing",
     "receipt_subject",
+    "receipt_subject_en",
     "receipt_text",
+    "receipt_text_en",
     "opens_at",
     "closes_at",
     "active",
@@ -58,6 +62,9 @@ def validate(organisation, values: dict, *, slug: str | None = None, instance=No
             errors.append(("slug", _("Adressen ”%(slug)s” används redan.") % {"slug": slug}))
     if not (values.get("name") or "").strip():
         errors.append(("name", _("Ange e-tjänstens namn.")))
+    for field in ("name", "name_en", "receipt_subject", "receipt_subject_en"):
+        if len(values.get(field) or "") > 200:
+            errors.append((field, _("Texten får vara högst 200 tecken.")))
     version = values.get("form_version")
     if version is None:
         errors.append(("form_version", _("Välj en formulärversion.")))

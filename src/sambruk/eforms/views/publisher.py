@@ -29,6 +29,9 @@ from ..services import eservices as services
 FIELD_IDS = {
     "slug": "id_slug",
     "name": "id_name",
+    "name_en": "id_name_en",
+    "receipt_subject": "id_receipt_subject",
+    "receipt_subject_en": "id_receipt_subject_en",
     "form_version": "id_form_version",
     "queue": "id_queue",
     "case_type": "id_case_type",
@@ -100,7 +103,9 @@ def parse_post(post, choices: dict) -> tuple[dict, list[tuple[str, str]]]:
     label_ids = [x for x in post.getlist("labels") if x.isdigit()]
     values = {
         "name": post.get("name", "").strip(),
+        "name_en": post.get("name_en", "").strip(),
         "description": post.get("description", "").strip(),
+        "description_en": post.get("description_en", "").strip(),
         "form_version": pick(choices["versions"], "form_version"),
         "queue": pick(choices["queues"], "queue"),
         "case_type": pick(choices["case_types"], "case_type"),
@@ -108,7 +113,9 @@ def parse_post(post, choices: dict) -> tuple[dict, list[tuple[str, str]]]:
         "login_required": post.get("login_required") == "on",
         "signing": post.get("signing", Signing.NONE),
         "receipt_subject": post.get("receipt_subject", "").strip(),
+        "receipt_subject_en": post.get("receipt_subject_en", "").strip(),
         "receipt_text": post.get("receipt_text", "").strip(),
+        "receipt_text_en": post.get("receipt_text_en", "").strip(),
         "opens_at": _datetime(post.get("opens_at"), "opens_at", errors),
         "closes_at": _datetime(post.get("closes_at"), "closes_at", errors),
         "active": post.get("active") == "on",
@@ -168,7 +175,9 @@ def _initial(eservice) -> dict:
     return {
         "slug": eservice.slug,
         "name": eservice.name,
+        "name_en": eservice.name_en,
         "description": eservice.description,
+        "description_en": eservice.description_en,
         "form_version": eservice.form_version_id,
         "queue": eservice.queue_id,
         "case_type": eservice.case_type_id,
@@ -176,7 +185,9 @@ def _initial(eservice) -> dict:
         "login_required": eservice.login_required,
         "signing": eservice.signing,
         "receipt_subject": eservice.receipt_subject,
+        "receipt_subject_en": eservice.receipt_subject_en,
         "receipt_text": eservice.receipt_text,
+        "receipt_text_en": eservice.receipt_text_en,
         "opens_at": local(eservice.opens_at).strftime("%Y-%m-%dT%H:%M")
         if eservice.opens_at
         else "",
@@ -191,8 +202,20 @@ def _initial(eservice) -> dict:
 
 def _posted(post, values) -> dict:
     return {
-        **{k: post.get(k, "") for k in ("slug", "name", "description", "receipt_subject")},
-        "receipt_text": post.get("receipt_text", ""),
+        **{
+            k: post.get(k, "")
+            for k in (
+                "slug",
+                "name",
+                "name_en",
+                "description",
+                "description_en",
+                "receipt_subject",
+                "receipt_subject_en",
+                "receipt_text",
+                "receipt_text_en",
+            )
+        },
         "form_version": values["form_version"].pk if values["form_version"] else None,
         "queue": values["queue"].pk if values["queue"] else None,
         "case_type": values["case_type"].pk if values["case_type"] else None,

@@ -46,6 +46,12 @@ DESCRIPTION = (
     "uppgifter om dina ersättningar direkt från myndigheterna (Självservice). Söker du "
     "tillsammans med make, maka eller sambo skriver ni båda under."
 )
+ESERVICE_NAME_EN = "Application for financial assistance"
+DESCRIPTION_EN = (
+    "Apply for financial assistance for one month. Log in with "
+    "e-legitimation. You can fetch information about your benefits directly from the "
+    "authorities (self-service). If you apply together with a spouse or partner, you both sign."
+)
 
 #: Form fields stored in öre (prefilled as kronor text, as the citizen would type them).
 AMOUNT_FIELDS = {
@@ -74,6 +80,13 @@ def publish_eservice(organisation, *, actor=None, attachments=None):
         if existing is not None:
             upgrade_form(existing, actor=actor)
             existing.refresh_from_db()
+            if not existing.name_en:  # installed before the e-service had English texts
+                from sambruk.eforms.services.eservices import do_update_eservice
+
+                values = {"name_en": ESERVICE_NAME_EN}
+                if not existing.description_en and existing.description == DESCRIPTION:
+                    values["description_en"] = DESCRIPTION_EN
+                existing = do_update_eservice(existing, actor=actor, values=values)
             return existing
         version = published_version(organisation, FORM_CODE)
         if version is None:
@@ -91,7 +104,9 @@ def publish_eservice(organisation, *, actor=None, attachments=None):
             slug=ESERVICE_SLUG,
             values={
                 "name": ESERVICE_NAME,
+                "name_en": ESERVICE_NAME_EN,
                 "description": DESCRIPTION,
+                "description_en": DESCRIPTION_EN,
                 "form_version": version,
                 "queue": queue,
                 "case_type": case_type,
