@@ -18,6 +18,7 @@ from sambruk.cases.errors import CaseActionError
 from sambruk.core.audit.services import record_read
 
 from .. import operations, optional
+from ..formdata import form_views
 from .common import WorkspaceMixin, get_case, is_overdue, visible_cases
 
 TABS = [
@@ -55,7 +56,7 @@ def tab_context(case, user, tab: str) -> dict:
         }
     if tab == "formular":
         return {
-            "forms": list(case.forms.select_related("submitted_by")),
+            "forms": form_views(case),
             "closing_form": case.case_type.closing_form or [],
         }
     if tab == "logg":
