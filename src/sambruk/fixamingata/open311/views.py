@@ -2,7 +2,8 @@
 
 Every answer is an Open311 document or an Open311 error list in the requested format (JSON
 when the suffix is unknown): never an HTML page. Unexpected failures are logged and answered
-503 in the error format; client errors are 400/403/404 as the spec says.
+503 in the error format; client errors are 400/403/404 as the spec says (413 for a body
+over ``DATA_UPLOAD_MAX_MEMORY_SIZE``).
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.db import DatabaseError
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -62,6 +65,10 @@ def open311(*methods: str):
                 return view(request, fmt, Params(request), **kwargs)
             except Open311Error as error:
                 return render_errors(fmt, error.as_list(), error.status)
+            except (SuspiciousOperation, MultiPartParserError) as error:
+                # Raised while Django parses the query string or the body (request.GET/POST).
+                error = _request_error(error)
+                return render_errors(fmt, error.as_list(), error.status)
             except DatabaseError:
                 log.exception("Open311: database error")
                 return _unavailable(fmt)
@@ -72,6 +79,23 @@ def open311(*methods: str):
         return inner
 
     return wrap
+
+
+def _request_error(error: Exception) -> Open311Error:
+    """A client error of the request's form (too big, too many fields, malformed) → 400/413."""
+    if isinstance(error, RequestDataTooBig):
+        return Open311Error(
+            413,
+            _("Anropet är för stort (högst %(n)d byte).")
+            % {"n": settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0},
+        )
+    if isinstance(error, TooManyFieldsSent):
+        return BadRequest(
+            _("Anropet innehåller för många parametrar (högst %(n)d).")
+            % {"n": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS or 0}
+        )
+    log.info("Open311: bad request form: %s", error)
+    return BadRequest(_("Anropet kunde inte tolkas."))
 
 
 def _unavailable(fmt: str) -> HttpResponse:

@@ -129,6 +129,26 @@ def test_post_request_rejections_store_nothing(client, w, extra, status):
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_too_many_fields_is_a_400_in_the_open311_format(client, w, fmt, settings):
+    data = valid(**{f"attribute[x{n}]": "1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)})
+    errors = assert_errors(post(client, f"requests.{fmt}", data), 400)
+    assert "för många parametrar" in errors[0]["description"]
+    query = "&".join(f"p{n}=1" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    assert_errors(client.get(f"{BASE}requests.{fmt}?{query}"), 400)
+    assert_errors(client.post(f"{BASE}servicerequestupdates.{fmt}", data), 400)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_oversized_body_is_a_413_in_the_open311_format(client, w, fmt, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    data = valid(description="x" * 20_000)
+    errors = assert_errors(post(client, f"requests.{fmt}", data), 413)
+    assert "för stor" in errors[0]["description"]
+    assert not Report.objects.exists()
+
+
 @pytest.mark.parametrize("point", [SEA, ABROAD])
 def test_point_outside_sweden(client, w, point):
     items = assert_errors(
