@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db import transaction
@@ -75,6 +76,9 @@ class HouseholdPerson:
     civic_number: str  # 12 digits, or "" when the application has none for the member
     role: str
     name: str
+    birth_date: str = ""  # ISO date as the application states it, or ""
+    index: int = -1  # position among the application's members
+    entered: bool = False  # civic_number typed in by the caseworker at the query
 
     @property
     def role_label(self) -> str:
@@ -99,10 +103,80 @@ def household_persons(application: Application) -> list[HouseholdPerson]:
         if pnr in seen:
             pnr = ""
         seen.add(pnr)
-        out.append(HouseholdPerson(pnr, str(m.get("role") or ""), str(m.get("name") or "")))
+        out.append(
+            HouseholdPerson(
+                pnr,
+                str(m.get("role") or ""),
+                str(m.get("name") or ""),
+                birth_date=str(m.get("birth_date") or ""),
+                index=len(out),
+            )
+        )
     if not out and application.applicant:
-        out.append(HouseholdPerson(application.applicant, ad.ROLE_APPLICANT, ""))
+        out.append(HouseholdPerson(application.applicant, ad.ROLE_APPLICANT, "", index=0))
     return out
+
+
+def member_field(index: int) -> str:
+    """The form field (and ``MultifragaError.field``) of a member's typed-in personnummer."""
+    return f"member_pnr_{index}"
+
+
+def _who(person: HouseholdPerson) -> str:
+    return " ".join(part for part in (person.role_label.lower(), person.name) if part)
+
+
+def with_entered_number(
+    person: HouseholdPerson, raw: str, household: list[HouseholdPerson]
+) -> HouseholdPerson:
+    """``person`` (no personnummer in the application) with the number the caseworker typed.
+
+    The number must be a valid personnummer or samordningsnummer, agree with the birth date
+    the application states for the member, and not belong to anyone else in ``household``.
+    Raises :class:`MultifragaError` (Swedish, ``field`` = :func:`member_field`).
+    """
+    field = member_field(person.index)
+    if person.civic_number:
+        raise MultifragaError(_("Personen har redan ett personnummer i ansökan."), field=field)
+    try:
+        pnr = Personnummer.parse(str(raw or ""))
+    except InvalidPersonnummer as exc:
+        raise MultifragaError(exc.messages[0], field=field) from exc
+    try:
+        stated = dt.date.fromisoformat(person.birth_date) if person.birth_date else None
+    except ValueError:
+        stated = None
+    if stated is not None and pnr.birth_date != stated:
+        raise MultifragaError(
+            _(
+                "Personnumret stämmer inte med födelsedatumet %(date)s som ansökan anger för "
+                "%(who)s. Kontrollera personnumret."
+            )
+            % {"date": stated.isoformat(), "who": _who(person)},
+            field=field,
+        )
+    if any(p.civic_number == pnr.value and p.index != person.index for p in household):
+        raise MultifragaError(
+            _("Personnumret tillhör redan en annan person i hushållet."), field=field
+        )
+    return replace(person, civic_number=pnr.value, entered=True)
+
+
+def resolve_household(
+    application: Application, entered: Mapping[int, str] | None = None
+) -> list[HouseholdPerson]:
+    """:func:`household_persons` with the personnummer the caseworker typed in for members the
+    application has none for (``entered``: member index → number as typed)."""
+    household = household_persons(application)
+    for index, raw in sorted((entered or {}).items()):
+        if not str(raw or "").strip():
+            continue
+        if not (isinstance(index, int) and 0 <= index < len(household)):
+            raise MultifragaError(
+                _("Välj bara personer som ingår i ansökans hushåll."), field="persons"
+            )
+        household[index] = with_entered_number(household[index], raw, household)
+    return household
 
 
 def default_period(application: Application) -> tuple[dt.date, dt.date]:
@@ -127,7 +201,9 @@ def _months_between(a: dt.date, b: dt.date) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
 
 
-def _validate(application, actor, civic_numbers, agencies, period_from, period_to, purpose):
+def _validate(
+    application, actor, civic_numbers, agencies, period_from, period_to, purpose, entered=None
+):
     if not getattr(actor, "is_authenticated", False) or not may_run(actor, application):
         raise MultifragaError(
             _("Du saknar behörighet att göra Multifråga i den här kommunen."), code="permission"
@@ -149,7 +225,9 @@ def _validate(application, actor, civic_numbers, agencies, period_from, period_t
             _("Frågan kan inte sparas på ärendet: %(reason)s") % {"reason": exc.message},
             code="case",
         ) from exc
-    household = {p.civic_number: p for p in household_persons(application) if p.civic_number}
+    household = {
+        p.civic_number: p for p in resolve_household(application, entered) if p.civic_number
+    }
     chosen: list[HouseholdPerson] = []
     for raw in civic_numbers:
         try:
@@ -288,14 +366,28 @@ def run_multifraga(
     purpose: str,
     config: SsbtekConfig | None = None,
     split: str | None = None,
+    entered_numbers: Mapping[int, str] | None = None,
 ) -> MultifragaQuery:
     """Query SSBTEK for ``persons`` (civic numbers of the household) and store the snapshot.
+
+    ``entered_numbers`` (member index → personnummer) are numbers the caseworker typed in for
+    household members the application has none for (children, other adults: the application
+    only asks their birth date); see :func:`with_entered_number`. Such a member may then be
+    among ``persons``; the snapshot, the audit event and the case-log note say that the
+    number was entered by the caseworker.
 
     Raises :class:`MultifragaError` (Swedish, nothing sent, nothing written) for a refused
     request. Agency failures do not raise: they are part of the stored result.
     """
     chosen, wanted, purpose = _validate(
-        application, actor, list(persons), list(agencies), period_from, period_to, purpose
+        application,
+        actor,
+        list(persons),
+        list(agencies),
+        period_from,
+        period_to,
+        purpose,
+        entered_numbers,
     )
     case = application.case
     request = {
@@ -322,7 +414,13 @@ def run_multifraga(
             purpose=purpose,
             legal_basis=LEGAL_BASIS,
             persons=[
-                {"personnummer": p.civic_number, "role": p.role, "name": p.name} for p in chosen
+                {
+                    "personnummer": p.civic_number,
+                    "role": p.role,
+                    "name": p.name,
+                    **({"entered_by_caseworker": True} if p.entered else {}),
+                }
+                for p in chosen
             ],
             agencies=wanted,
             period_from=period_from,
@@ -347,6 +445,7 @@ def run_multifraga(
                     "period": [period_from.isoformat(), period_to.isoformat()],
                     "case": case.reference,
                     "errors": [p["agency"] for p in summary["agencies"] if p["status"] == "error"],
+                    **({"civic_number_entered_by_caseworker": True} if person.entered else {}),
                 },
             )
         case_services.do_add_note(
@@ -358,7 +457,11 @@ def run_multifraga(
             )
             % {
                 "when": timezone.localtime(query.created_at).strftime("%Y-%m-%d %H:%M"),
-                "persons": ", ".join(f"{p.role_label} {p.masked}" for p in chosen),
+                "persons": ", ".join(
+                    f"{p.role_label} {p.masked}"
+                    + (" " + _("(personnummer angivet av handläggaren)") if p.entered else "")
+                    for p in chosen
+                ),
                 "agencies": ", ".join(wanted),
                 "from": period_from.isoformat(),
                 "to": period_to.isoformat(),

@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
@@ -94,12 +95,80 @@ class MultifragaForm(forms.Form):
     def __init__(self, *args, persons=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.household = list(persons)
-        self.fields["persons"].choices = [
-            (p.civic_number, f"{p.role_label}: {p.name} {p.masked}".strip())
-            for p in self.household
-            if p.civic_number
-        ]
+        self.entered: dict[int, str] = {}  # member index → personnummer typed in (cleaned)
+        self.member_values: dict[str, int] = {}  # checkbox value → member index
+        choices = []
+        for p in self.household:
+            if p.civic_number:
+                choices.append((p.civic_number, f"{p.role_label}: {p.name} {p.masked}".strip()))
+                continue
+            value = f"member-{p.index}"
+            self.member_values[value] = p.index
+            label = f"{p.role_label}: {p.name}".strip()
+            if p.birth_date:
+                label += " " + _("(född %(date)s)") % {"date": p.birth_date}
+            choices.append((value, label))
+            self.fields[mf.member_field(p.index)] = forms.CharField(
+                label=_("Personnummer för %(who)s") % {"who": p.name or p.role_label.lower()},
+                required=False,
+                max_length=20,
+                help_text=gettext_lazy(
+                    "Saknas i ansökan. Ange personnumret (ÅÅÅÅMMDD-NNNN) för att kunna fråga "
+                    "om personen."
+                ),
+                widget=forms.TextInput(
+                    attrs={
+                        "autocomplete": "off",
+                        "aria-describedby": f"id_{mf.member_field(p.index)}-hint",
+                    }
+                ),
+            )
+        self.fields["persons"].choices = choices
         self.without_number = [p for p in self.household if not p.civic_number]
+
+    def person_rows(self):
+        """Each person's checkbox, with the personnummer field of a member who has none."""
+        rows = []
+        for choice in self["persons"]:
+            index = self.member_values.get(str(choice.data["value"]))
+            rows.append((choice, self[mf.member_field(index)] if index is not None else None))
+        return rows
+
+    def clean(self):
+        data = super().clean()
+        household = list(self.household)
+        chosen = set(data.get("persons") or [])
+        for value, index in self.member_values.items():
+            field = mf.member_field(index)
+            raw = (data.get(field) or "").strip()
+            person = household[index]
+            if not raw:
+                if value in chosen:
+                    self.add_error(
+                        field,
+                        _("Ange personnumret för att kunna fråga om %(who)s.")
+                        % {"who": person.name or person.role_label.lower()},
+                    )
+                continue
+            try:
+                household[index] = mf.with_entered_number(person, raw, household)
+            except mf.MultifragaError as exc:
+                self.add_error(field, exc.message)
+                continue
+            self.entered[index] = household[index].civic_number
+        if "persons" in data:
+            data["persons"] = [
+                household[self.member_values[v]].civic_number if v in self.member_values else v
+                for v in data["persons"]
+            ]
+        for index in self.member_values.values():
+            field = mf.member_field(index)
+            if self.has_error(field):
+                self.fields[field].widget.attrs["aria-describedby"] = (
+                    f"id_{field}-hint id_{field}-error"
+                )
+                self.fields[field].widget.attrs["aria-invalid"] = "true"
+        return data
 
 
 def _application(user, pk, permission) -> Application:
@@ -159,11 +228,12 @@ class MultifragaView(SecondFactorRequiredMixin, View):
                 period_from=data["period_from"],
                 period_to=data["period_to"],
                 purpose=data["purpose"],
+                entered_numbers=form.entered,
             )
         except mf.MultifragaError as exc:
             if exc.code in ("permission", "second_factor"):
                 raise PermissionDenied(exc.message) from exc
-            if exc.field in ERROR_FIELDS:
+            if exc.field in ERROR_FIELDS or exc.field in form.fields:
                 form.add_error("period_from" if exc.field == "period" else exc.field, exc.message)
                 return self._render(request, application, form, status=400)
             return self._render(request, application, form, status=409, error=exc.message)
