@@ -253,3 +253,79 @@ def test_serve_starts_web_and_stops_cleanly_on_sigterm(tmp_path):
     time.sleep(0.5)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)
+
+
+# --- ssbtek-sim -----------------------------------------------------------------------------
+
+
+def test_ssbtek_sim_both_spellings_and_errors_from_the_command_line(tmp_path):
+    import datetime as dt
+
+    from sambruk.ekbist.ssbtek import types as t
+    from sambruk.ekbist.ssbtek.client import SsbtekClient, SsbtekConfig
+
+    env = child_env(tmp_path)
+    for spelling in ("ssbtek-sim", "ssbtek_sim"):
+        usage = sambruk("help", spelling, env=env)
+        assert usage.returncode == 0, usage.stderr
+        assert "--error" in usage.stdout and "--latency" in usage.stdout
+
+    bad = sambruk("ssbtek-sim", "--error", "191212121212:XYZ", env=env)
+    assert bad.returncode != 0
+    assert "Okänd myndighet 'XYZ'" in bad.stderr
+    bad = sambruk("ssbtek-sim", "--error", "191212121213:FK", env=env)
+    assert bad.returncode != 0
+    assert "Ogiltigt personnummer" in bad.stderr and "kontrollsiffra" in bad.stderr
+
+    port = _free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sambruk.cli",
+            "ssbtek-sim",
+            "--port",
+            str(port),
+            "--error",
+            "19121212-1212:FK:FK-500",
+            "--error",
+            "191212121212:tns",
+            "--no-default-errors",
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if any("SSBTEK-simulatorn svarar" in line for line in lines):
+                break
+            time.sleep(0.2)
+        assert any("SSBTEK-simulatorn svarar" in line for line in lines), "".join(lines)
+        client = SsbtekClient(SsbtekConfig(url=f"http://127.0.0.1:{port}/", timeout=10))
+        query = {
+            "ingivare": t.Ingivare("2120001234", "Sandvikens kommun", "handl01"),
+            "arendeidentitet": "EB-2026-17",
+            "from_datum": dt.date(2026, 8, 1),
+            "tom_datum": dt.date(2026, 10, 31),
+            "syfte": "Utredning av rätt till ekonomiskt bistånd",
+            "lagtext": "socialtjänstlagen (2025:400)",
+        }
+        tolvan = client.hamta(personnummer="191212121212", agencies=("FK", "TNS", "SO"), **query)
+        assert tolvan.agencies["FK"].error.felkod == "FK-500"
+        assert "Försäkringskassan kunde inte svara" in tolvan.agencies["FK"].error.felmeddelanden[0]
+        assert tolvan.agencies["TNS"].error.felkod == "TNS-503"
+        assert tolvan.agencies["SO"].error is None
+        # --no-default-errors: CSN answers for Testa Påhittadsson
+        testa = client.hamta(personnummer="198112189876", agencies=("CSN",), **query)
+        assert testa.agencies["CSN"].error is None
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)

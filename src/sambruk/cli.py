@@ -11,7 +11,9 @@ Egna underkommandon::
     sambruk restore PATH      # SQLite: tillbaka-kopia; PostgreSQL: pg_restore --clean --if-exists
 
 Alla andra underkommandon skickas vidare till Djangos ``manage.py``
-(``sambruk migrate``, ``sambruk createsuperuser``, ``sambruk shell`` ...).
+(``sambruk migrate``, ``sambruk createsuperuser``, ``sambruk shell`` ...). Django-kommandon
+med understreck kan också skrivas med bindestreck där de finns i ``COMMAND_ALIASES``
+(``sambruk ssbtek-sim`` = ``sambruk ssbtek_sim``).
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ OWN_COMMANDS = (
     "restore",
     "compile-translations",
 )
+# Hyphenated spellings of Django management commands (the docs and issues use both).
+COMMAND_ALIASES = {"ssbtek-sim": "ssbtek_sim"}
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PGDUMP_MAGIC = b"PGDMP"
 
@@ -564,6 +568,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _configure()
+    if argv and argv[0] in COMMAND_ALIASES:
+        argv[0] = COMMAND_ALIASES[argv[0]]
+    if len(argv) > 1 and argv[0] == "help" and argv[1] in COMMAND_ALIASES:
+        argv[1] = COMMAND_ALIASES[argv[1]]
     if argv and not argv[0].startswith("-") and argv[0] not in OWN_COMMANDS:
         from django.core.management import execute_from_command_line
 
