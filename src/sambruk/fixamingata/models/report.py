@@ -165,6 +165,12 @@ class Report(models.Model):
                 name="fmg_report_unsent_idx",
             ),
             models.Index(fields=["reporter_email", "created_at"], name="fmg_report_email_idx"),
+            # Questionnaires: only the reports still waiting for one (services.engagement).
+            models.Index(
+                fields=["sent_at"],
+                condition=Q(send_questionnaire=True),
+                name="fmg_report_questionnaire_idx",
+            ),
         ]
 
     def __str__(self) -> str:

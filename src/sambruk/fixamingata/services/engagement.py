@@ -6,6 +6,7 @@ import math
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,7 @@ from ..models import (
     QuestionnaireAnswer,
     Report,
     ReportState,
+    SendState,
     TokenPurpose,
     Update,
 )
@@ -173,17 +175,30 @@ def send_alerts(now=None) -> int:
 
 # --- questionnaires -------------------------------------------------------------------
 def _questionnaire_due(now):
+    """The reports due for a questionnaire, in one query.
+
+    Due: 4 weeks after the report was sent to the body (``sent_at``; a report whose category
+    sends nothing, ``skipped``, counts from its confirmation, as its case is the delivery), and
+    again 4 weeks after an answer "ask me again later". A report that was never delivered
+    (unsent, failed) is not asked. ``send_questionnaire`` is cleared when a questionnaire goes
+    out and set again by an "ask again" answer, so the partial index
+    ``fmg_report_questionnaire_idx`` holds only the reports still waiting.
+    """
     cutoff = now - QUESTIONNAIRE_AFTER
-    base = Report.objects.filter(
-        send_questionnaire=True,
-        hidden=False,
-        state__in=list(OPEN_STATES | FIXED_STATES),
-        confirmed_at__lte=cutoff,
-    ).exclude(reporter_email="")
-    for report in base.order_by("pk").iterator():
-        last = report.questionnaires.order_by("-sent_at").first()
-        if last is None or last.answered_at and last.ask_again and last.answered_at <= cutoff:
-            yield report
+    pending = Questionnaire.objects.filter(report_id=OuterRef("pk")).filter(
+        Q(answered_at__isnull=True) | Q(ask_again=False) | Q(answered_at__gt=cutoff)
+    )
+    return (
+        Report.objects.filter(send_questionnaire=True)
+        .filter(
+            Q(sent_at__lte=cutoff)
+            | Q(sent_at__isnull=True, send_state=SendState.SKIPPED, confirmed_at__lte=cutoff)
+        )
+        .filter(hidden=False, state__in=list(OPEN_STATES | FIXED_STATES))
+        .exclude(reporter_email="")
+        .exclude(Exists(pending))
+        .order_by("pk")
+    )
 
 
 def send_questionnaires(now=None) -> int:
@@ -191,8 +206,14 @@ def send_questionnaires(now=None) -> int:
     answer that asked for it)."""
     now = now or timezone.now()
     count = 0
-    for report in _questionnaire_due(now):
+    for report in _questionnaire_due(now).iterator(chunk_size=500):
         with transaction.atomic():
+            # Claim it (another worker may run at the same time): only one wins the flag.
+            claimed = Report.objects.filter(pk=report.pk, send_questionnaire=True).update(
+                send_questionnaire=False
+            )
+            if not claimed:
+                continue
             q = Questionnaire.objects.create(report=report, sent_at=now)
             token = issue_token(TokenPurpose.QUESTIONNAIRE, q.pk, now=now)
             send_mail(
@@ -221,6 +242,9 @@ def answer_questionnaire(
     q.answer, q.answered_at = answer, timezone.now()
     q.ever_reported, q.ask_again, q.comment = ever_reported, bool(ask_again), comment[:4000]
     q.save()
+    if q.ask_again and not report.send_questionnaire:
+        report.send_questionnaire = True  # asked again 4 weeks after this answer
+        report.save(update_fields=["send_questionnaire"])
     before = report.state
     if answer == QuestionnaireAnswer.FIXED and report.state in OPEN_STATES:
         apply_state(report, ReportState.FIXED)

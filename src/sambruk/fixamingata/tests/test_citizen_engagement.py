@@ -97,7 +97,8 @@ def test_update_honeypot_and_empty_text(client, world):
 @MAIL
 def test_questionnaire_answer_marks_fixed(client, world, running_smtp):
     report = confirmed_report(world)
-    Report.objects.filter(pk=report.pk).update(confirmed_at=timezone.now() - timedelta(weeks=5))
+    five_weeks_ago = timezone.now() - timedelta(weeks=5)
+    Report.objects.filter(pk=report.pk).update(confirmed_at=five_weeks_ago, sent_at=five_weeks_ago)
     services.send_questionnaires()
     link = link_in_mail(running_smtp, r"/fixamingata/enkat/[\w-]+/")
     page = client.get(link)

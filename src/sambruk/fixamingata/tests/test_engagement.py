@@ -1,6 +1,7 @@
 """Updates, moderation, abuse list, rate limits, alerts and questionnaires."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,62 @@ def test_questionnaire_after_four_weeks_changes_state(world, running_smtp):
         services.answer_questionnaire(token, answer="not_fixed")
     q = Questionnaire.objects.get()
     assert q.ask_again and q.answer == "fixed"
+
+
+def _questionnaire_mails(smtp) -> list:
+    return [m for m in smtp.messages if "Är det åtgärdat?" in m["Subject"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questionnaire_counts_from_sending_and_never_asks_about_an_undelivered_report(
+    world, running_smtp
+):
+    now = timezone.now()
+    delivered = submit(world, source="staff", title="Levererad")
+    undelivered = submit(world, source="staff", title="Aldrig levererad", email="b@example.se")
+    late = submit(world, source="staff", title="Sent levererad", email="c@example.se")
+    Report.objects.filter(pk=delivered.pk).update(
+        confirmed_at=now - timedelta(weeks=6), sent_at=now - timedelta(weeks=5)
+    )
+    Report.objects.filter(pk=undelivered.pk).update(
+        confirmed_at=now - timedelta(weeks=6), sent_at=None, send_state="failed"
+    )
+    Report.objects.filter(pk=late.pk).update(
+        confirmed_at=now - timedelta(weeks=6), sent_at=now - timedelta(weeks=1)
+    )
+    assert services.send_questionnaires(now=now) == 1
+    assert list(Questionnaire.objects.values_list("report__title", flat=True)) == ["Levererad"]
+    assert services.send_questionnaires(now=now + timedelta(weeks=3, days=1)) == 1  # late one
+    mails = running_smtp.wait_for(2, timeout=5)
+    assert "b@example.se" not in {m["To"] for m in mails}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_questionnaire_is_sent_again_four_weeks_after_ask_again(world, running_smtp):
+    now = timezone.now()
+    report = submit(world, source="staff")
+    Report.objects.filter(pk=report.pk).update(sent_at=now - timedelta(weeks=5))
+    assert services.send_questionnaires(now=now) == 1
+    first = Questionnaire.objects.get()
+    token = ConfirmationToken.objects.get(purpose=TokenPurpose.QUESTIONNAIRE, object_id=first.pk)
+    services.answer_questionnaire(token.token, answer="not_fixed", ask_again=True)
+    answered = Questionnaire.objects.get().answered_at
+    assert services.send_questionnaires(now=answered + timedelta(weeks=3)) == 0
+    assert services.send_questionnaires(now=answered + timedelta(weeks=4, minutes=1)) == 1
+    assert services.send_questionnaires(now=answered + timedelta(weeks=9)) == 0  # unanswered
+    assert Questionnaire.objects.filter(report=report).count() == 2
+    deadline = time.monotonic() + 5
+    while len(_questionnaire_mails(running_smtp)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [m["To"] for m in _questionnaire_mails(running_smtp)] == [report.reporter_email] * 2
+
+
+def test_due_questionnaires_are_one_query(world, django_assert_num_queries):
+    from sambruk.fixamingata.services.engagement import _questionnaire_due
+
+    now = timezone.now()
+    for n in range(5):
+        submit(world, source="staff", title=f"Rapport {n}", email=f"r{n}@example.se")
+    Report.objects.update(sent_at=now - timedelta(weeks=5))
+    with django_assert_num_queries(1):
+        assert len(list(_questionnaire_due(now))) == 5
