@@ -482,14 +482,32 @@ def finalise(sub: Submission, *, actor) -> Submission:
 
 # --- expiry --------------------------------------------------------------------------------
 def contact_email(sub: Submission) -> str:
-    """The citizen's e-mail: the first e-mail answer, else a real account address."""
+    """The citizen's e-mail: the first e-mail answer, else their account's address
+    (:func:`account_email`: the verified Mina sidor address or a real account e-mail)."""
     for ref in field_map(schema_of(sub)).values():
         if ref.group is None and ref.field["type"] == "email":
             value = (sub.data or {}).get(ref.field["name"])
             if value:
                 return str(value)
-    user = sub.user
-    if user is not None and user.email and not user.email.endswith("@e-legitimation.invalid"):
+    return account_email(sub.user) if sub.user_id else ""
+
+
+def account_email(user) -> str:
+    """A citizen's address: the Mina sidor profile address when it is verified, else another
+    verified Mina sidor address, else the account's e-mail (not the e-legitimation
+    placeholder). ``""`` when there is none."""
+    if user is None:
+        return ""
+    from sambruk.portal.models import CitizenProfile  # the portal builds on eforms
+    from sambruk.portal.services import verified_emails
+
+    verified = verified_emails(user)
+    if verified:
+        profile = CitizenProfile.objects.filter(user=user).only("email").first()
+        wanted = (profile.email if profile is not None else "").strip().lower()
+        by_lower = {e.lower(): e for e in verified}
+        return by_lower.get(wanted) or verified[0]
+    if user.email and not user.email.endswith("@e-legitimation.invalid"):
         return user.email
     return ""
 

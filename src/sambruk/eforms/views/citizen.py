@@ -173,6 +173,7 @@ def eservice_view(request, org, slug):
             "eservice": eservice,
             "is_open": eservice.is_open(),
             "needs_login": eservice.login_required and not citizen,
+            "offer_login": not eservice.login_required and not request.user.is_authenticated,
             "login_url": login_url(request.path),
             "drafts": drafts,
             "signing_label": Signing(eservice.signing).label,
@@ -399,6 +400,14 @@ def receipt_pdf_view(request, token):
     sub = receipts.submission_for_receipt_token(token)
     if sub is None:
         raise Http404
+    if not receipts.may_read_pdf(sub, request.user):
+        if not request.user.is_authenticated:
+            messages.info(
+                request,
+                _("Logga in med e-legitimation för att se kopian av det du skickade in."),
+            )
+            return redirect(login_url(request.get_full_path()))
+        raise Http404  # another person's submission: as if the link did not exist
     if not sub.receipt_pdf:
         return _message(
             request,
