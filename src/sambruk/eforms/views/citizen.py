@@ -161,7 +161,7 @@ def eservice_view(request, org, slug):
         try:
             sub = subs.do_start(eservice, actor=request.user, language=get_language() or "sv")
         except subs.SubmissionError as error:
-            return _message(request, eservice.name, error.message)
+            return _message(request, eservice.display_name, error.message)
         return redirect(_page_url(sub, subs.visible_pages(sub)[0]))
     drafts = (
         [d for d in drafts_for(request.user) if d.eservice_id == eservice.pk] if citizen else []
@@ -250,7 +250,7 @@ def page_view(request, org, slug, token, page):
                 keep_invalid=nav in ("save", "back"),
             )
         except subs.SubmissionError as error:
-            return _message(request, sub.eservice.name, error.message)
+            return _message(request, sub.eservice.display_name, error.message)
         sub = getattr(result, "submission", sub)
         if result.action is None:
             if nav == "save":
