@@ -110,6 +110,8 @@ def test_two_signers_with_attachment(live_server, browser, sandviken, running_sm
     first.goto(f"{base}/e-tjanster/sandviken/{application.slug}/")
     first.get_by_role("link", name="Logga in med e-legitimation och starta").click()
     first.get_by_role("link", name="Välj en testperson").click()
+    first.get_by_label(re.compile("^Tolvan Tolvansson")).wait_for()
+    assert axe_violations(first) == []  # the Test-legitimation page
     first.get_by_label(re.compile("^Tolvan Tolvansson")).check()
     first.get_by_role("button", name="Logga in som testperson").click()
     first.get_by_role("button", name="Starta").click()
@@ -135,9 +137,12 @@ def test_two_signers_with_attachment(live_server, browser, sandviken, running_sm
     assert "intyg.png" in first.content()
     assert axe_violations(first) == []
     first.get_by_role("button", name="Skriv under med e-legitimation").click()
+    first.get_by_label("Medsökandes e-postadress").wait_for()
+    assert axe_violations(first) == []  # the invite form
     first.get_by_label("Medsökandes e-postadress").fill("testa@example.se")
     first.get_by_role("button", name="Skicka inbjudan").click()
     first.wait_for_selector("text=Inbjudan är skickad")
+    assert axe_violations(first) == []
 
     [mail] = running_smtp.wait_for(1)
     body = mail.get_body(preferencelist=("plain",)).get_content()
@@ -151,8 +156,25 @@ def test_two_signers_with_attachment(live_server, browser, sandviken, running_sm
     assert axe_violations(second) == []
     second.get_by_role("button", name="Skriv under med e-legitimation").click()
     second.wait_for_selector("text=underskriven av båda")
+    assert axe_violations(second) == []  # the co-applicant's signed-by-both page
+    # The link used again: the 410 invitation error page.
+    again = second.goto(base + link)
+    assert again.status == 410 and "redan underskriven" in second.content()
+    assert axe_violations(second) == []
 
     case = Case.objects.get()
     assert case.queue_id == sandviken["queue"].pk
     assert list(case.attachments.values_list("original_name", flat=True)) == ["intyg.png"]
     assert case.contacts.count() == 2
+
+    # The case in the workspace as staff, with the signatures on the "Formulär" tab.
+    staff = browser.new_context(locale="sv-SE").new_page()
+    log_in(staff, base, "anna@example.se")
+    staff.goto(f"{base}/arenden/funktion/{sandviken['queue'].pk}/")
+    staff.get_by_role("link", name=case.reference).click()
+    staff.wait_for_url(re.compile(rf".*/arenden/{case.pk}/.*"))
+    staff.get_by_role("link", name="Formulär").click()
+    staff.wait_for_selector("table.signatures")
+    assert staff.locator("table.signatures tbody tr").count() == 2
+    assert "Medsökande" in staff.locator("table.signatures").inner_text()
+    assert "Ramp vid entrén." in staff.content()
