@@ -197,7 +197,7 @@ def _questionnaire_due(now):
         .filter(hidden=False, state__in=list(OPEN_STATES | FIXED_STATES))
         .exclude(reporter_email="")
         .exclude(Exists(pending))
-        .order_by("pk")
+        .order_by()  # no sort: the partial index is read as it is
     )
 
 

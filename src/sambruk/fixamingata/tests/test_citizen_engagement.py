@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -20,7 +21,7 @@ from sambruk.fixamingata.models import (
 )
 
 from .citizen_support import MAIL, confirmed_report, link_in_mail
-from .factories import GAVLE
+from .factories import GAVLE, ROAD
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +129,27 @@ def test_browse_list_filters_and_kommun_page(client, world):
     assert "Rapporter i Gävle kommun" in kommun and "Snö i Gävle" in kommun
     assert "Lykta i Sandviken" not in kommun
     assert client.get("/fixamingata/kommun/9999/").status_code == 404
+
+
+def test_category_filter_offers_the_kommuns_categories_or_those_with_reports(client, world):
+    confirmed_report(world, title="Lykta i Sandviken")
+    gavle_cat = world.cat(world.gavle_body, "Snöröjning")
+    confirmed_report(world, point=GAVLE, title="Snö i Gävle", category=gavle_cat)
+
+    def offered(html):
+        select = html[html.index('id="f-category"') :]
+        select = select[: select.index("</select>")]
+        return set(re.findall(r"<option(?: selected)?>([^<]+)</option>", select))
+
+    sandviken = offered(client.get("/fixamingata/kommun/2181/").content.decode())
+    assert "Gatubelysning" in sandviken and ROAD in sandviken
+    assert "Snöröjning" not in sandviken  # Gävle's category
+    gavle = offered(client.get("/fixamingata/kommun/2180/").content.decode())
+    assert "Snöröjning" in gavle and ROAD in gavle
+    national = offered(client.get("/fixamingata/rapporter/").content.decode())
+    assert national == {"Gatubelysning", "Snöröjning"}  # only categories with reports
+    chosen = offered(client.get("/fixamingata/rapporter/", {"kommun": "2181"}).content.decode())
+    assert "Snöröjning" not in chosen and ROAD in chosen
 
 
 def test_feeds(client, world):

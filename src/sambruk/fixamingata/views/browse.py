@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from sambruk.core.organisations.models import Organisation
 
+from .. import routing
 from ..models import CLOSED_STATES, FIXED_STATES, OPEN_STATES, Category, Report
 from .api import AGE_DAYS, filtered_reports
 from .common import kommun_point, kommuner, map_config
@@ -57,22 +59,40 @@ def start(request):
     )
 
 
+def _category_names(kommun) -> list[str]:
+    """The category filter's choices: on a kommun's page the categories offered there (its
+    body's and the national bodies', e.g. Trafikverket's road category); nationwide only the
+    categories that have public reports (one index probe per category)."""
+    if kommun is not None:
+        names = {c.name for c in routing.categories_for_kommun(kommun)}
+    else:
+        names = set(
+            Category.objects.filter(active=True, body__active=True)
+            .filter(Exists(Report.objects.public().filter(category_id=OuterRef("pk"))))
+            .values_list("name", flat=True)
+        )
+    return sorted(names, key=str.lower)
+
+
 def _filters(request, *, kommun=None):
     params = request.GET
-    names = (
-        Category.objects.filter(active=True, body__active=True)
-        .order_by("name")
-        .values_list("name", flat=True)
-        .distinct()
-    )
+    chosen_kommun = kommun
+    if kommun is None and params.get("kommun", "").strip():
+        chosen_kommun = routing.kommun_by_code(params["kommun"].strip())
+        if chosen_kommun is not None and chosen_kommun.type != "kommun":
+            chosen_kommun = None
+    names = _category_names(chosen_kommun)
+    category = params.get("category", "")
+    if category and category not in names:
+        names.append(category)  # keep the current choice visible
     return {
         "status": params.get("status", ""),
-        "category": params.get("category", ""),
+        "category": category,
         "kommun": kommun.kommunkod if kommun else params.get("kommun", ""),
         "age": params.get("age", "") if params.get("age", "") in AGE_DAYS else "",
         "status_choices": STATUS_CHOICES,
         "age_choices": AGE_CHOICES,
-        "category_choices": list(names),
+        "category_choices": names,
         "kommun_choices": [] if kommun else [(k.kommunkod, k.name) for k in kommuner()],
     }
 
