@@ -140,3 +140,13 @@ def test_staff_dashboard_shows_only_the_users_organisation(client, login, data):
     assert "Snöröjning" not in html  # Gävle's category
     assert "3 rapporter" in html
     assert "<svg" in html
+
+
+def test_statistics_pages_are_linked(client, login, data):
+    start = client.get("/fixamingata/").content.decode()
+    assert 'href="/fixamingata/statistik/"' in start  # FixaMinGata menu
+    kommun = client.get("/fixamingata/kommun/2181/").content.decode()
+    assert '<a href="/fixamingata/statistik/2181/">Statistik för Sandvikens kommun</a>' in kommun
+    login(client, data.worker)
+    staff_start = client.get("/").content.decode()
+    assert 'href="/fixamingata/personal/statistik/"' in staff_start
