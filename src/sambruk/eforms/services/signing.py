@@ -10,6 +10,7 @@ is missing, the logged-in citizen's confirmation is recorded with method ``demo`
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from dataclasses import asdict
 from datetime import timedelta
@@ -43,6 +44,8 @@ from .submissions import (
     finalise,
     is_citizen,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def invitation_days() -> int:
@@ -365,31 +368,34 @@ def expire_invitations(now=None) -> int:
         expires_at__lte=now,
     ).values_list("pk", flat=True)
     for pk in list(due):
-        with transaction.atomic():
-            invitation = (
-                SignatureInvitation.objects.select_for_update()
-                .filter(
-                    pk=pk,
-                    accepted_at__isnull=True,
-                    declined=False,
-                    expired_notice_sent_at__isnull=True,
+        try:
+            with transaction.atomic():
+                invitation = (
+                    SignatureInvitation.objects.select_for_update()
+                    .filter(
+                        pk=pk,
+                        accepted_at__isnull=True,
+                        declined=False,
+                        expired_notice_sent_at__isnull=True,
+                    )
+                    .first()
                 )
-                .first()
-            )
-            if invitation is None:
-                continue
-            invitation.expired_notice_sent_at = now
-            invitation.declined = True
-            invitation.save(update_fields=["expired_notice_sent_at", "declined"])
-            sub = (
-                Submission.objects.select_for_update(of=("self",))
-                .select_related("eservice__organisation", "form_version")
-                .get(pk=invitation.submission_id)
-            )
-            if sub.status != SubmissionStatus.AWAITING_SIGNATURE:
-                continue
-            _send_in_with_one_signature(sub, invitation, now=now)
-            count += 1
+                if invitation is None:
+                    continue
+                invitation.expired_notice_sent_at = now
+                invitation.declined = True
+                invitation.save(update_fields=["expired_notice_sent_at", "declined"])
+                sub = (
+                    Submission.objects.select_for_update(of=("self",))
+                    .select_related("eservice__organisation", "form_version")
+                    .get(pk=invitation.submission_id)
+                )
+                if sub.status != SubmissionStatus.AWAITING_SIGNATURE:
+                    continue
+                _send_in_with_one_signature(sub, invitation, now=now)
+                count += 1
+        except Exception:  # one refused submission must not stop the others
+            logger.exception("Could not send in submission after invitation %s expired", pk)
     return count
 
 
