@@ -95,7 +95,7 @@ TITLES = {
         "Synpunkt på bemötande i kundtjänst",
     ],
     "ansokan": [
-        "Ansökan om ekonomiskt bistånd",
+        "Ansökan om serveringstillstånd",
         "Ansökan om färdtjänst",
         "Ansökan om parkeringstillstånd för rörelsehindrad",
         "Ansökan om bostadsanpassningsbidrag",
@@ -239,6 +239,7 @@ def _title(code, rng) -> str:
 
 def _service_case(org, config, worker, rng, i) -> None:
     """A case with a real history: created, noted, assigned, moved along the table."""
+    from sambruk.core.accounts.demo import DEMO_PERSONS
     from sambruk.core.organisations.models import Organisation
     from sambruk.core.persons.models import Person
 
@@ -247,7 +248,10 @@ def _service_case(org, config, worker, rng, i) -> None:
 
     code = rng.choice(["felanmalan", "felanmalan", "synpunkt", "ansokan"])
     ct, queue = config["types"][code]
-    person = Person.objects.order_by("?").first() if rng.random() < 0.5 else None
+    # Not the demo citizens who log in to Mina sidor (Tolvan, Testa, …): their cases are made
+    # by the modules' own demo loaders, so what they see there makes sense.
+    persons = Person.objects.exclude(civic_number__in=[p[0] for p in DEMO_PERSONS])
+    person = persons.order_by("?").first() if rng.random() < 0.5 else None
     contacts = (
         [{"person": person, "role": "Anmälare"}]
         if person
@@ -290,7 +294,7 @@ def _service_case(org, config, worker, rng, i) -> None:
         trv_queue = (
             Queue.objects.filter(organisation=trv, name="Vägärenden").first() if trv else None
         )
-        if trv_queue is not None and i % 12 == 5:
+        if trv_queue is not None and code == "felanmalan":
             services.do_send_to_queue(
                 case, actor=worker, queue=trv_queue, note="Gäller statlig väg."
             )
