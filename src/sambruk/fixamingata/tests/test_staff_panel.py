@@ -149,6 +149,31 @@ def test_reply_with_template_as_the_kommun(
     assert [u.text for u in report.updates.all()] == ["Vi har bytt lampan."]  # no echo
 
 
+def test_alert_subscribers_get_the_reply_without_the_staff_name(
+    staff, world, confirmed, running_smtp, django_capture_on_commit_callbacks
+):
+    from sambruk.fixamingata import services
+    from sambruk.fixamingata.models import AlertKind, ConfirmationToken, TokenPurpose
+
+    from .test_engagement import body_text
+
+    alert = services.subscribe_alert(
+        email="tolvan@example.se", kind=AlertKind.REPORT_UPDATES, report=confirmed
+    )
+    token = ConfirmationToken.objects.get(purpose=TokenPurpose.ALERT, object_id=alert.pk)
+    services.confirm_alert(token.token)
+    run_on_commit(
+        django_capture_on_commit_callbacks,
+        staff.post,
+        url("reply", confirmed),
+        {"text": "Lampan byts på tisdag.", "as_body": "on"},
+    )
+    assert run_on_commit(django_capture_on_commit_callbacks, services.send_alerts) == 1
+    mail = next(m for m in running_smtp.wait_for(1) if m["To"] == "tolvan@example.se")
+    assert "Lampan byts på tisdag." in body_text(mail)
+    assert STAFF_NAME not in body_text(mail)
+
+
 def test_reply_template_without_text_uses_the_template(staff, world, confirmed):
     template = ResponseTemplate.objects.create(
         body=world.sandviken_body, title="Undersöks", text="Vi tittar på det.", state=""
@@ -418,3 +443,22 @@ def test_reopening_a_duplicate_removes_the_link(
     run_on_commit(django_capture_on_commit_callbacks, case_services.do_reopen, case, actor=worker)
     report = Report.objects.get(pk=dup.pk)
     assert report.state == ReportState.CONFIRMED and report.duplicate_of_id is None
+
+
+def test_workspace_send_without_matching_category_picks_the_first_and_notes_it(
+    world, worker, confirmed, org_factory, django_capture_on_commit_callbacks
+):
+    org = org_factory(name="Skyltbolaget")
+    body = make_body(org, national=True, categories=["Annat", "Vägmärken"])
+    _type, queue = ensure_case_setup(org)
+    received = run_on_commit(
+        django_capture_on_commit_callbacks,
+        case_services.do_send_to_queue,
+        confirmed.case,
+        actor=worker,
+        queue=queue,
+    )
+    report = Report.objects.get(pk=confirmed.pk)
+    assert report.body == body and report.category.name == "Annat"
+    texts = list(received.log.values_list("text", flat=True))
+    assert any("”Gatubelysning” finns inte hos Skyltbolaget" in t for t in texts)

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django_htmx.http import HttpResponseClientRedirect
 
+from sambruk.cases.errors import CaseActionError
 from sambruk.core.authz.views import PermissionRequiredMixin
 
 from .. import services
@@ -261,7 +262,7 @@ class StaffActionView(PermissionRequiredMixin, View):
         if form.is_valid():
             try:
                 notice = self.run(request, report, form.cleaned_data)
-            except ReportError as error:
+            except (ReportError, CaseActionError) as error:
                 form.add_error(None, error.message)
             else:
                 return self.back_to_case(request, report, case_id, notice)
