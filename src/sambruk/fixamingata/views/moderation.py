@@ -155,9 +155,7 @@ class ReportModerationView(ModerationMixin, View):
                 update = get_object_or_404(report.updates.all(), pk=request.POST.get("update"))
                 if action == "hide_update":
                     if not reason:
-                        raise ReportError(
-                            _("Ange ett skäl för att dölja."), code="reason_required"
-                        )
+                        raise ReportError(_("Ange ett skäl för att dölja."), code="reason_required")
                     service.hide_update(update, actor=user, reason=reason)
                     done = _("Uppdateringen är dold.")
                 else:
@@ -186,9 +184,7 @@ class ReportModerationView(ModerationMixin, View):
             "posted": self.request.POST if error else {},
             **self.common(),
         }
-        return render(
-            self.request, "fixamingata/moderation/report.html", context, status=status
-        )
+        return render(self.request, "fixamingata/moderation/report.html", context, status=status)
 
 
 class ListsView(ModerationMixin, View):
