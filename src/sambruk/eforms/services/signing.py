@@ -77,7 +77,8 @@ def canonical_content(sub: Submission) -> str:
 def sign_text(sub: Submission, digest: str) -> str:
     """What the signer sees in the e-legitimation app (names the content's hash)."""
     lines = [
-        _("Jag intygar att uppgifterna i ”%(name)s” är riktiga.") % {"name": sub.eservice.name}
+        _("Jag intygar att uppgifterna i ”%(name)s” är riktiga.")
+        % {"name": sub.eservice.display_name}
     ]
     for section in build_summary(sub.form_version.schema, sub.data, language=sub.language):
         for item in section.items:
@@ -271,7 +272,7 @@ def do_invite_second_signer(
         to=invitation.email,
         template=sub.eservice.second_signer_template or "eforms/email/signature_invitation",
         context={
-            "eservice": sub.eservice.name,
+            "eservice": sub.eservice.text("name", sub.language),
             "first_signer": actor.get_full_name() if hasattr(actor, "get_full_name") else "",
             "url": invitation_url(invitation),
             "expires_at": invitation.expires_at,
@@ -445,7 +446,7 @@ def _send_in_with_one_signature(sub: Submission, invitation: SignatureInvitation
         queue_email(
             to=address,
             template="eforms/email/invitation_expired",
-            context={"eservice": sub.eservice.name, "expired_on": date_text},
+            context={"eservice": sub.eservice.text("name", sub.language), "expired_on": date_text},
             language=sub.language,
             organisation=sub.eservice.organisation,
         )

@@ -84,7 +84,7 @@ def _audit(action, *, actor, sub, changes=None, purpose=""):
 def check_open(eservice: EService) -> None:
     if not eservice.is_open():
         raise SubmissionError(
-            _("E-tjänsten ”%(name)s” är stängd just nu.") % {"name": eservice.name},
+            _("E-tjänsten ”%(name)s” är stängd just nu.") % {"name": eservice.display_name},
             code="closed",
         )
 
@@ -538,7 +538,7 @@ def send_expiry_warnings(now=None) -> int:
                     to=address,
                     template="eforms/email/draft_expiry",
                     context={
-                        "eservice": sub.eservice.name,
+                        "eservice": sub.eservice.text("name", sub.language),
                         "expires_at": sub.expires_at,
                         "url": draft_url(sub),
                     },

@@ -69,7 +69,7 @@ def _start_signing(request, sub, return_url, invitation=None):
         )
     except Exception as exc:  # noqa: BLE001 — the e-legitimation service's own errors
         message = getattr(exc, "message", "") or _("Underskriften kunde inte startas.")
-        return _message(request, sub.eservice.name, str(message))
+        return _message(request, sub.eservice.display_name, str(message))
     request.session[SESSION_ORDER] = {
         "submission": sub.pk,
         "order": started["order"],
