@@ -21,11 +21,22 @@ from .common import audit
 
 MANAGE_CONFIG = "fixamingata.manage_config"
 
-BODY_FIELDS = ("send_method", "contact_email", "open311_endpoint", "open311_jurisdiction")
+BODY_FIELDS = (
+    "active",
+    "send_method",
+    "contact_email",
+    "open311_endpoint",
+    "open311_jurisdiction",
+    "open311_extended_statuses",
+    "open311_always_send_email",
+    "open311_fetch_updates",
+)
 CATEGORY_FIELDS = (
     "name",
     "group",
     "code",
+    "description",
+    "keywords",
     "contact_email",
     "send_method",
     "open311_service_code",
@@ -151,7 +162,7 @@ def save_category(body: Body, *, actor, category: Category | None = None, **valu
         values["contact_email"] = _check_email(values["contact_email"])
     if values.get("send_method") and values["send_method"] not in SendMethod.values:
         raise ReportError(_("Välj ett leveranssätt."), code="invalid_send_method")
-    for key in ("group", "open311_service_code"):
+    for key in ("group", "open311_service_code", "description", "keywords"):
         if key in values:
             values[key] = (values[key] or "").strip()
     if category is None:

@@ -30,6 +30,7 @@ from ..routing import check_category_at_point
 from .common import CHANGE_REPORT, MODERATE, audit, public_update, require_perm, schedule_delivery
 from .reports import create_case
 
+PURPOSE = "moderering"
 DOMAIN_RE = re.compile(r"^(?=.{4,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$")
 
 
@@ -122,7 +123,13 @@ def hide_report(report, *, actor, reason: str = "") -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     report.hidden, report.hidden_reason = True, (reason or "").strip()[:200]
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
-    audit("update", actor=actor, obj=report, changes={"hidden": [False, True], "reason": reason})
+    audit(
+        "update",
+        actor=actor,
+        obj=report,
+        changes={"hidden": [False, True], "reason": reason},
+        purpose=PURPOSE,
+    )
     return report
 
 
@@ -132,7 +139,7 @@ def unhide_report(report, *, actor) -> Report:
     report = Report.objects.select_for_update().get(pk=report.pk)
     report.hidden, report.hidden_reason = False, ""
     report.save(update_fields=["hidden", "hidden_reason", "updated_at"])
-    audit("update", actor=actor, obj=report, changes={"hidden": [True, False]})
+    audit("update", actor=actor, obj=report, changes={"hidden": [True, False]}, purpose=PURPOSE)
     if (
         report.state != ReportState.UNCONFIRMED
         and report.send_state == SendState.UNSENT
@@ -154,6 +161,7 @@ def hide_update(update, *, actor, reason: str = "") -> Update:
         obj=update,
         organisation=update.report.body.organisation_id,
         changes={"hidden": [False, True], "reason": reason},
+        purpose=PURPOSE,
     )
     return update
 
@@ -191,7 +199,7 @@ def edit_report(report, *, actor, title: str | None = None, detail: str | None =
             "updated_at",
         ]
     )
-    audit("update", actor=actor, obj=report, changes=changes, purpose="moderering")
+    audit("update", actor=actor, obj=report, changes=changes, purpose=PURPOSE)
     return report
 
 
@@ -209,7 +217,13 @@ def flag_user(*, actor, email: str, reason: str = "", report=None) -> FlaggedUse
     flag, _created = FlaggedUser.objects.update_or_create(
         email=email, defaults={"reason": reason[:300], "flagged_by": actor}
     )
-    audit("update", actor=actor, obj=flag, changes={"flagged": email, "reason": reason})
+    audit(
+        "update",
+        actor=actor,
+        obj=flag,
+        changes={"flagged": email, "reason": reason},
+        purpose=PURPOSE,
+    )
     return flag
 
 
@@ -246,7 +260,13 @@ def add_abuse_entry(*, actor, value: str, reason: str = "") -> AbuseEntry:
     entry, _created = AbuseEntry.objects.get_or_create(
         kind=kind, value=value, defaults={"reason": reason[:300], "created_by": actor}
     )
-    audit("create", actor=actor, obj=entry, changes={"value": value, "reason": reason})
+    audit(
+        "create",
+        actor=actor,
+        obj=entry,
+        changes={"value": value, "reason": reason},
+        purpose=PURPOSE,
+    )
     return entry
 
 
@@ -256,7 +276,7 @@ def remove_abuse_entry(entry: AbuseEntry, *, actor) -> None:
     is_admin = getattr(actor, "is_superuser", False)
     if not is_admin and (entry.kind != AbuseKind.EMAIL or not has_perm(actor, MODERATE)):
         raise ReportError(_("Du saknar behörighet för detta."), code="permission_denied")
-    audit("delete", actor=actor, obj=entry, changes={"value": entry.value})
+    audit("delete", actor=actor, obj=entry, changes={"value": entry.value}, purpose=PURPOSE)
     entry.delete()
 
 
@@ -272,6 +292,7 @@ def unhide_update(update, *, actor) -> Update:
         obj=update,
         organisation=update.report.body.organisation_id,
         changes={"hidden": [True, False]},
+        purpose=PURPOSE,
     )
     return update
 
@@ -289,5 +310,5 @@ def unflag_user(flag: FlaggedUser, *, actor, report=None) -> None:
     if not is_admin:
         reports = reports.restrict(actor, MODERATE)
     reports.update(flagged=False)
-    audit("delete", actor=actor, obj=flag, changes={"flagged": flag.email})
+    audit("delete", actor=actor, obj=flag, changes={"flagged": flag.email}, purpose=PURPOSE)
     flag.delete()

@@ -109,6 +109,7 @@ def test_response_template_appears_in_the_list_and_can_be_deleted(client, world,
 
 def test_body_settings_api_key_is_write_only(client, world, admin):
     data = {
+        "active": "on",
         "send_method": "open311",
         "contact_email": "felanmalan@sandviken.example.se",
         "open311_endpoint": "https://open311.sandviken.example.se/v2/",
@@ -119,6 +120,7 @@ def test_body_settings_api_key_is_write_only(client, world, admin):
     assert response.status_code == 302
     body = Body.objects.get(pk=world.sandviken_body.pk)
     assert body.send_method == "open311" and body.open311_api_key == "hemlig-nyckel-123"
+    assert body.active and not body.open311_fetch_updates
     for url in (body_url(world), body_url(world, "mottagare/")):
         assert "hemlig-nyckel-123" not in client.get(url).content.decode()
     event = AuditEvent.objects.filter(object_type="fixamingata.body").latest("at")

@@ -47,7 +47,7 @@ def test_hide_report_makes_the_public_page_404_and_is_audited(client, world, rep
     event = AuditEvent.objects.filter(
         object_type="fixamingata.report", object_id=str(report.pk), actor=moderator
     ).latest("at")
-    assert event.changes["hidden"] == [False, True]
+    assert event.changes["hidden"] == [False, True] and event.purpose == "moderering"
     assert "Trasig gatlykta" in client.get(MODERATION, {"dolda": "ja"}).content.decode()
     # Without a reason: a Swedish message, nothing changes.
     client.post(report_url(report), {"action": "unhide"})

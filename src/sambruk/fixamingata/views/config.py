@@ -29,6 +29,7 @@ MANAGE_CONFIG = service.MANAGE_CONFIG
 
 
 class BodyForm(forms.Form):
+    active = forms.BooleanField(label=gettext_lazy("Tar emot rapporter"), required=False)
     send_method = forms.ChoiceField(label=gettext_lazy("Leveranssätt"), choices=SendMethod.choices)
     contact_email = forms.EmailField(
         label=gettext_lazy("E-post för rapporter"),
@@ -43,6 +44,15 @@ class BodyForm(forms.Form):
     )
     open311_jurisdiction = forms.CharField(
         label=gettext_lazy("Open311 jurisdiction_id"), required=False, max_length=100
+    )
+    open311_extended_statuses = forms.BooleanField(
+        label=gettext_lazy("Utökade Open311-statusar"), required=False
+    )
+    open311_always_send_email = forms.BooleanField(
+        label=gettext_lazy("Skicka alltid e-post även med Open311"), required=False
+    )
+    open311_fetch_updates = forms.BooleanField(
+        label=gettext_lazy("Hämta statusuppdateringar (servicerequestupdates)"), required=False
     )
     new_api_key = forms.CharField(
         label=gettext_lazy("Ny nyckel (api_key)"),
@@ -64,6 +74,17 @@ class CategoryForm(forms.Form):
         max_length=60,
         required=False,
         help_text=gettext_lazy("Tomt: skapas av namnet. Små bokstäver, siffror och bindestreck."),
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Beskrivning"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    keywords = forms.CharField(
+        label=gettext_lazy("Nyckelord"),
+        max_length=300,
+        required=False,
+        help_text=gettext_lazy("Hjälper invånaren att hitta kategorin i sökningen."),
     )
     contact_email = forms.EmailField(
         label=gettext_lazy("E-post"),
