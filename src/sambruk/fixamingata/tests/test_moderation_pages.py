@@ -88,6 +88,8 @@ def test_hide_an_update(client, world, report, moderator):
     )
     assert response.status_code == 302
     assert Update.objects.get(pk=update.pk).hidden
+    bad = {"action": "hide_update", "update": "x", "reason": "Spam"}
+    assert client.post(report_url(report), bad).status_code == 404
     assert "Olämplig text" not in client.get(f"/fixamingata/rapport/{report.pk}/").content.decode()
 
 

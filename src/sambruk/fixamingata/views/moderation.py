@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,14 @@ from ..services.common import MODERATE
 from ..services.config import MANAGE_CONFIG
 
 LIMIT = 50
+
+
+def _pk(value) -> int:
+    """A row id from a form; anything else is no row (404, never a 500)."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 def _changes(changes) -> list[tuple[str, str]]:
@@ -152,7 +161,7 @@ class ReportModerationView(ModerationMixin, View):
                 )
                 done = _("Författaren är flaggad.")
             elif action in ("hide_update", "unhide_update"):
-                update = get_object_or_404(report.updates.all(), pk=request.POST.get("update"))
+                update = get_object_or_404(report.updates.all(), pk=_pk(request.POST.get("update")))
                 if action == "hide_update":
                     if not reason:
                         raise ReportError(_("Ange ett skäl för att dölja."), code="reason_required")
@@ -205,11 +214,11 @@ class ListsView(ModerationMixin, View):
                 )
                 done = _("%(value)s finns nu på missbrukslistan.") % {"value": entry.value}
             elif action == "remove_abuse":
-                entry = get_object_or_404(self.abuse_entries(), pk=request.POST.get("entry"))
+                entry = get_object_or_404(self.abuse_entries(), pk=_pk(request.POST.get("entry")))
                 service.remove_abuse_entry(entry, actor=user)
                 done = _("%(value)s togs bort från missbrukslistan.") % {"value": entry.value}
             elif action == "unflag":
-                flag = get_object_or_404(self.flagged_users(), pk=request.POST.get("flag"))
+                flag = get_object_or_404(self.flagged_users(), pk=_pk(request.POST.get("flag")))
                 report = (
                     self.reports().filter(reporter_email__iexact=flag.email).first()
                     if not self.is_admin
