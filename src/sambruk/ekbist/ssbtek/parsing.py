@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from . import types as t
-from .schema import NS_SOAP, NS_SSBT, agency_schema_errors, load_schema
+from .schema import NS_SOAP, NS_SSBT, agency_schema_errors
 
 log = logging.getLogger(__name__)
 
@@ -370,7 +370,7 @@ def parse_response(content: bytes, *, validate: bool = True, schema=None) -> t.S
     and returned as that agency's error (felkod ``SCHEMA``) instead of its data.
     """
     resp = soap_body_child(content, "hamtaBastjanstInformationResponse")
-    invalid = agency_schema_errors(resp, schema or load_schema()) if validate else {}
+    invalid = agency_schema_errors(resp, schema) if validate else {}
     svarsdata = resp.find(f"{{{NS_SSBT}}}svarsdata")
     if svarsdata is None:
         raise SsbtekResponseError("Svaret från SSBTEK saknar svarsdata.")

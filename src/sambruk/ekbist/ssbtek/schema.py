@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import copy
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import etree
@@ -20,32 +22,54 @@ MAIN_XSD = Path("se/forsakringskassan/schema/integration/ssbt/_10/sammansatt_bas
 WSDL = Path("se/forsakringskassan/schema/integration/ssbt/_10/Sammansatt_Bastjanst_v10.wsdl")
 
 
-# One compiled schema per thread: an lxml ``XMLSchema`` shared between threads gives wrong
-# answers under concurrent validation (Multifråga validates its parallel answers at the same
-# time; a stress run of 3,000 validations on 8 threads got 50 verdicts wrong).
-_per_thread = threading.local()
+# An lxml ``XMLSchema`` must not validate in two threads at once: shared between threads it
+# gives wrong answers (Multifråga validates its parallel answers at the same time; a stress
+# run of 3,000 validations on 8 threads got 50 verdicts wrong). Compiled schemas are lent out
+# from a pool, one borrower at a time, and reused (compiling costs milliseconds).
+_pool: dict[str, list[etree.XMLSchema]] = {}
+_pool_lock = threading.Lock()
+
+
+def _compile(root: str | Path) -> etree.XMLSchema:
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    return etree.XMLSchema(etree.parse(str(Path(root) / MAIN_XSD), parser))
+
+
+@contextmanager
+def borrowed_schema(root: str | Path = PACKAGED_ROOT) -> Iterator[etree.XMLSchema]:
+    """A compiled schema of ``root`` for this thread's exclusive use while the block runs."""
+    key = str(Path(root).resolve())
+    with _pool_lock:
+        free = _pool.setdefault(key, [])
+        schema = free.pop() if free else None
+    if schema is None:
+        schema = _compile(root)
+    try:
+        yield schema
+    finally:
+        with _pool_lock:
+            _pool[key].append(schema)
 
 
 def load_schema(root: str | Path = PACKAGED_ROOT) -> etree.XMLSchema:
-    """The compiled schema of the composite service, loaded from ``root`` (a copy of the tree).
-
-    Cached per thread and root; do not hand the returned object to another thread.
-    """
-    cache = _per_thread.__dict__.setdefault("schemas", {})
-    key = str(Path(root).resolve())
-    if key not in cache:
-        parser = etree.XMLParser(no_network=True, resolve_entities=False)
-        cache[key] = etree.XMLSchema(etree.parse(str(Path(root) / MAIN_XSD), parser))
-    return cache[key]
+    """A compiled schema of ``root`` (a copy of the tree) that the caller owns: use it in one
+    thread at a time. The validation helpers below borrow from the pool instead."""
+    return _compile(root)
 
 
-def schema_errors(element, schema: etree.XMLSchema | None = None) -> list[str]:
-    """Validation messages for ``element`` (a global ssbt element); empty when valid."""
-    schema = schema or load_schema()
+def _errors(element, schema: etree.XMLSchema) -> list[str]:
     doc = etree.ElementTree(copy.deepcopy(element))
     if schema.validate(doc):
         return []
     return [f"rad {e.line}: {e.message}" for e in schema.error_log]
+
+
+def schema_errors(element, schema: etree.XMLSchema | None = None) -> list[str]:
+    """Validation messages for ``element`` (a global ssbt element); empty when valid."""
+    if schema is not None:
+        return _errors(element, schema)
+    with borrowed_schema() as own:
+        return _errors(element, own)
 
 
 def agency_schema_errors(response, schema: etree.XMLSchema | None = None) -> dict[str, list[str]]:
@@ -54,7 +78,9 @@ def agency_schema_errors(response, schema: etree.XMLSchema | None = None) -> dic
     Each part is wrapped in a response holding only that part, so one broken agency does not
     hide the others' validity. Returns ``{agency: [messages]}`` for the invalid parts only.
     """
-    schema = schema or load_schema()
+    if schema is None:
+        with borrowed_schema() as own:
+            return agency_schema_errors(response, own)
     svarsdata = response.find(f"{{{NS_SSBT}}}svarsdata")
     out: dict[str, list[str]] = {}
     if svarsdata is None:
