@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -21,13 +22,15 @@ from .common import StrictFieldsMixin, acting_organisation
 class SubscriptionSerializer(serializers.ModelSerializer):
     # A plain string in the schema (an enum named "state" would collide with the case's).
     state = serializers.CharField(
-        read_only=True, help_text="active, failing (leveranser vilar) eller paused."
+        read_only=True, help_text=_("active, failing (leveranser vilar) eller paused.")
     )
     secret_hint = serializers.CharField(
-        read_only=True, help_text="Hemligheten maskerad (whsec_…abcd); hela visas bara en gång."
+        read_only=True, help_text=_("Hemligheten maskerad (whsec_…abcd); hela visas bara en gång.")
     )
     previous_secret_until = serializers.SerializerMethodField(
-        help_text="Till dess signeras leveranserna även med den tidigare hemligheten (null: inte)."
+        help_text=_(
+            "Till dess signeras leveranserna även med den tidigare hemligheten (null: inte)."
+        )
     )
 
     class Meta:
@@ -53,7 +56,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
 class SubscriptionWithSecretSerializer(SubscriptionSerializer):
     """Shown once: after create and after a new secret."""
 
-    secret = serializers.SerializerMethodField(help_text="Hemligheten; visas bara nu.")
+    secret = serializers.SerializerMethodField(help_text=_("Hemligheten; visas bara nu."))
 
     class Meta(SubscriptionSerializer.Meta):
         fields = [*SubscriptionSerializer.Meta.fields, "secret"]
@@ -80,7 +83,9 @@ class SubscriptionUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     new_secret = serializers.BooleanField(required=False)
     revoke_old_secret = serializers.BooleanField(
         required=False,
-        help_text="Med new_secret: den gamla hemligheten slutar gälla direkt (utan övergångstid).",
+        help_text=_(
+            "Med new_secret: den gamla hemligheten slutar gälla direkt (utan övergångstid)."
+        ),
     )
 
 
