@@ -77,7 +77,7 @@ def test_decide_then_payments_and_statistics(live_server, browser, office):
     assert decision.total_granted == 4620 + 5000 + 300 - 1500
 
     page.goto(base + "/ekonomiskt-bistand/statistik/?first=2023-10&last=2023-12")
-    assert page.get_by_role("img", name="Hushåll med ekonomiskt bistånd per månad").is_visible()
+    assert page.get_by_role("img", name="Biståndshushåll per månad").is_visible()
     assert axe_violations(page) == []
     context.close()
 

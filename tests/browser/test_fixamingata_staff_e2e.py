@@ -83,6 +83,9 @@ def test_public_reply_with_template_as_the_kommun(live_server, page, fmg):
     panel.get_by_role("link", name="Svara offentligt").click()
     form = page.locator("#fmg-action-form")
     expect(form.get_by_role("heading", name="Svara offentligt")).to_be_visible()
+    # htmx wires up swapped-in elements when it settles (~20 ms later, longer under load): a
+    # change before that would go unnoticed, as no person could be that fast.
+    page.wait_for_function("() => !document.querySelector('.htmx-settling, .htmx-request')")
     form.get_by_label("Svarsmall").select_option(label="Lampan bytt")
     # htmx fetches the form again with the template's text and state.
     expect(page.locator("#fmg-action-form").get_by_label("Svar (visas offentligt)")).to_have_value(
