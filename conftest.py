@@ -45,6 +45,14 @@ def member(db):
 
 
 @pytest.fixture(autouse=True)
+def _mailin_in_process(settings):
+    """The inbound-mail receiver processes mail on threads in tests: worker *processes* (the
+    default on PostgreSQL, ``MAILIN_PROCESSES`` auto) would connect to the real database
+    instead of the test database."""
+    settings.MAILIN_PROCESSES = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Every test starts and ends in the default language (Swedish).
 
