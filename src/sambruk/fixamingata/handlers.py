@@ -33,9 +33,10 @@ from sambruk.cases.models import Case
 from sambruk.cases.services import do_add_note
 
 from .errors import ReportError
-from .models import Category, Report, ReportState, SendState
+from .models import Category, Report, ReportState
 from .routing import bodies_for_point
-from .services.common import audit, public_update, schedule_delivery, system_actor
+from .services.common import audit, public_update, system_actor
+from .services.moderation import move_with_sent_case
 from .services.updates import apply_state
 from .states import state_for_case
 
@@ -152,7 +153,7 @@ def _follow_sent_case(event) -> None:
             )
             return
         old_name = report.category.name
-        _move_with_case(report, category, received, actor=event.actor)
+        move_with_sent_case(report, category, received, actor=event.actor)
         if automatic:
             _note(
                 received,
@@ -166,49 +167,6 @@ def _follow_sent_case(event) -> None:
                     "new": category.name,
                 },
             )
-
-
-def _move_with_case(report, category, received, *, actor) -> None:
-    """The report to ``category``'s body and the received case; re-delivered, public update."""
-    old_body, old_category = report.body, report.category
-    new_body = category.body
-    report.body = new_body
-    report.category = category
-    report.case = received
-    fields = ["body", "category", "case", "updated_at"]
-    confirmed = report.state != ReportState.UNCONFIRMED
-    if confirmed:
-        report.send_state = SendState.UNSENT
-        report.send_attempts = 0
-        report.send_next_attempt_at = None
-        report.send_last_error = ""
-        report.external_id = ""
-        fields += [
-            "send_state",
-            "send_attempts",
-            "send_next_attempt_at",
-            "send_last_error",
-            "external_id",
-        ]
-    report.save(update_fields=fields)
-    if confirmed:
-        public_update(
-            report,
-            text=_("Ärendet har flyttats till %(body)s.") % {"body": new_body.name},
-            user=actor,
-        )
-        schedule_delivery(report)
-    audit(
-        "update",
-        actor=actor,
-        obj=report,
-        organisation=old_body.organisation_id,
-        changes={
-            "category": [old_category.pk, category.pk],
-            "body": [old_body.pk, new_body.pk],
-            "case": ["sent", received.pk],
-        },
-    )
 
 
 def _note(case, text: str) -> None:

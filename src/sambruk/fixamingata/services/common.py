@@ -99,6 +99,19 @@ def schedule_delivery(report, *, mark_due: bool = True) -> None:
     delivery.schedule_delivery(report, mark_due=mark_due)
 
 
+def reset_delivery(report) -> list[str]:
+    """Forget the report's delivery to its old contact, so it is delivered anew (moving it to
+    another category or body). Returns the fields changed, for ``save(update_fields=…)``."""
+    from sambruk.fixamingata.models import SendState
+
+    report.send_state = SendState.UNSENT
+    report.send_attempts = 0
+    report.send_next_attempt_at = None
+    report.send_last_error = ""
+    report.external_id = ""
+    return ["send_state", "send_attempts", "send_next_attempt_at", "send_last_error", "external_id"]
+
+
 def request_language() -> str:
     """The language of the citizen's current request (``sv`` outside a request).
 

@@ -76,6 +76,28 @@ def _apply(obj, values: dict, fields) -> dict:
     return changes
 
 
+def _save_row(model, body: Body, row, values: dict, fields, *, actor, created, foreign: str):
+    """Create (``row=None``) or change a row of ``body`` (a category or a response template),
+    audited: ``created(row)`` gives the audit changes of a new row; ``foreign`` is the message
+    when ``row`` belongs to another body."""
+    if row is None:
+        row = model(body=body)
+        _apply(row, values, fields)
+        row.save()
+        audit(
+            "create", actor=actor, obj=row, organisation=body.organisation_id, changes=created(row)
+        )
+        return row
+    if row.body_id != body.pk:
+        raise ReportError(foreign, code="wrong_body")
+    row = model.objects.select_for_update().get(pk=row.pk)
+    changes = _apply(row, values, fields)
+    if changes:
+        row.save()
+        audit("update", actor=actor, obj=row, organisation=body.organisation_id, changes=changes)
+    return row
+
+
 @transaction.atomic
 def update_body(
     body: Body, *, actor, new_api_key: str = "", remove_api_key: bool = False, **values
@@ -165,28 +187,16 @@ def save_category(body: Body, *, actor, category: Category | None = None, **valu
     for key in ("group", "open311_service_code", "description", "keywords"):
         if key in values:
             values[key] = (values[key] or "").strip()
-    if category is None:
-        category = Category(body=body)
-        _apply(category, values, CATEGORY_FIELDS)
-        category.save()
-        audit(
-            "create",
-            actor=actor,
-            obj=category,
-            organisation=body.organisation_id,
-            changes={k: getattr(category, k) for k in CATEGORY_FIELDS},
-        )
-        return category
-    if category.body_id != body.pk:
-        raise ReportError(_("Kategorin hör till en annan mottagare."), code="wrong_body")
-    category = Category.objects.select_for_update().get(pk=category.pk)
-    changes = _apply(category, values, CATEGORY_FIELDS)
-    if changes:
-        category.save()
-        audit(
-            "update", actor=actor, obj=category, organisation=body.organisation_id, changes=changes
-        )
-    return category
+    return _save_row(
+        Category,
+        body,
+        category,
+        values,
+        CATEGORY_FIELDS,
+        actor=actor,
+        created=lambda row: {k: getattr(row, k) for k in CATEGORY_FIELDS},
+        foreign=_("Kategorin hör till en annan mottagare."),
+    )
 
 
 @transaction.atomic
@@ -214,28 +224,16 @@ def save_response_template(
             _("Det finns redan en svarsmall med rubriken ”%(title)s”.") % {"title": title},
             code="duplicate_title",
         )
-    if template is None:
-        template = ResponseTemplate(body=body)
-        _apply(template, values, TEMPLATE_FIELDS)
-        template.save()
-        audit(
-            "create",
-            actor=actor,
-            obj=template,
-            organisation=body.organisation_id,
-            changes={"title": title, "category": getattr(category, "pk", None)},
-        )
-        return template
-    if template.body_id != body.pk:
-        raise ReportError(_("Svarsmallen hör till en annan mottagare."), code="wrong_body")
-    template = ResponseTemplate.objects.select_for_update().get(pk=template.pk)
-    changes = _apply(template, values, TEMPLATE_FIELDS)
-    if changes:
-        template.save()
-        audit(
-            "update", actor=actor, obj=template, organisation=body.organisation_id, changes=changes
-        )
-    return template
+    return _save_row(
+        ResponseTemplate,
+        body,
+        template,
+        values,
+        TEMPLATE_FIELDS,
+        actor=actor,
+        created=lambda row: {"title": title, "category": getattr(category, "pk", None)},
+        foreign=_("Svarsmallen hör till en annan mottagare."),
+    )
 
 
 @transaction.atomic

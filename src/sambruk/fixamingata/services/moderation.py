@@ -27,7 +27,15 @@ from ..models import (
     Update,
 )
 from ..routing import check_category_at_point
-from .common import CHANGE_REPORT, MODERATE, audit, public_update, require_perm, schedule_delivery
+from .common import (
+    CHANGE_REPORT,
+    MODERATE,
+    audit,
+    public_update,
+    require_perm,
+    reset_delivery,
+    schedule_delivery,
+)
 from .reports import create_case
 
 PURPOSE = "moderering"
@@ -71,13 +79,7 @@ def move_report(report, *, actor, category: Category, note: str = "") -> Report:
         if report.case is not None and not report.case.removed:
             do_add_note(report.case, actor=actor, text=text)
     if route_changed and report.state != "unconfirmed":
-        report.send_state = SendState.UNSENT
-        report.send_attempts = 0
-        report.send_next_attempt_at = None
-        report.send_last_error = ""
-        report.external_id = ""
-        fields += ["send_state", "send_attempts", "send_next_attempt_at", "send_last_error"]
-        fields.append("external_id")
+        fields += reset_delivery(report)
     report.save(update_fields=fields)
     if report.state != "unconfirmed":
         public_update(report, text=text, user=actor)
@@ -89,6 +91,42 @@ def move_report(report, *, actor, category: Category, note: str = "") -> Report:
         obj=report,
         organisation=old_body.organisation_id,
         changes={"category": [old_category.pk, category.pk], "body": [old_body.pk, new_body.pk]},
+    )
+    return report
+
+
+def move_with_sent_case(report, category: Category, received, *, actor) -> Report:
+    """The case of ``report`` was sent to another organisation (the workspace's own "send"),
+    which received it as ``received``: the report follows to ``category`` (a category of that
+    organisation's body at the report's point), is re-delivered and a public update says so.
+    The caller holds the report's row lock (the case event handler)."""
+    old_body, old_category = report.body, report.category
+    new_body = category.body
+    report.body = new_body
+    report.category = category
+    report.case = received
+    fields = ["body", "category", "case", "updated_at"]
+    confirmed = report.state != ReportState.UNCONFIRMED
+    if confirmed:
+        fields += reset_delivery(report)
+    report.save(update_fields=fields)
+    if confirmed:
+        public_update(
+            report,
+            text=_("Ärendet har flyttats till %(body)s.") % {"body": new_body.name},
+            user=actor,
+        )
+        schedule_delivery(report)
+    audit(
+        "update",
+        actor=actor,
+        obj=report,
+        organisation=old_body.organisation_id,
+        changes={
+            "category": [old_category.pk, category.pk],
+            "body": [old_body.pk, new_body.pk],
+            "case": ["sent", received.pk],
+        },
     )
     return report
 
