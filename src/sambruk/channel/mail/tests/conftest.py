@@ -22,7 +22,6 @@ def _mail_settings(settings, tmp_path):
     settings.CASES_REPLY_DOMAIN = "svar.sambruk.example"
     settings.MAILIN_DOMAINS = ["sambruk.example"]
     settings.MAILIN_SUPPORT_ADDRESS = ""
-    settings.MAILIN_PROCESSES = 0  # in-process worker threads: they see the test database
     settings.DEFAULT_FROM_EMAIL = "Sambruk <noreply@sambruk.example>"
 
 
